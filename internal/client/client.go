@@ -1,0 +1,310 @@
+// Package client is the provider's own client for the Domain Trust API. The
+// official SDK is not available from the Go module proxy, so the provider
+// speaks the API contract directly (JSON over HTTPS).
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+const (
+	DefaultUserAgent      = "terraform-provider-domaintrust/dev (+https://www.terraform.io)"
+	DefaultMaxRetries     = 4
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultRetryWaitMin   = 500 * time.Millisecond
+	DefaultRetryWaitMax   = 30 * time.Second
+
+	// maxBodyBytes bounds what is read of any answer, so a misbehaving server
+	// or proxy cannot make the provider hold an unbounded body in memory.
+	maxBodyBytes = 4 << 20
+)
+
+// Config configures a Client. Zero values select the defaults above.
+type Config struct {
+	// Endpoint is the base URL including /api, e.g. http://127.0.0.1:8580/api.
+	Endpoint string
+	APIKey   string
+	// UserAgent is the full User-Agent header value.
+	UserAgent string
+	// MaxRetries counts retries after the first attempt: 0 selects
+	// DefaultMaxRetries, a negative value disables retries.
+	MaxRetries int
+	// RequestTimeout bounds each attempt, not the whole call.
+	RequestTimeout time.Duration
+	RetryWaitMin   time.Duration
+	// RetryWaitMax caps every wait, including one asked for by Retry-After.
+	RetryWaitMax time.Duration
+	// HTTPClient supplies the transport; its Timeout is replaced by
+	// RequestTimeout and redirects are not followed.
+	HTTPClient *http.Client
+}
+
+// Client calls the Domain Trust API. It is safe for concurrent use.
+type Client struct {
+	endpoint   string
+	apiKey     string
+	userAgent  string
+	maxRetries int
+	waitMin    time.Duration
+	waitMax    time.Duration
+	http       *http.Client
+
+	clockMu     sync.Mutex
+	clockOffset time.Duration
+	clockKnown  bool
+}
+
+// New validates cfg and returns a Client. It sends no request.
+func New(cfg Config) (*Client, error) {
+	endpoint, err := parseEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		endpoint:   endpoint,
+		apiKey:     cfg.APIKey,
+		userAgent:  cfg.UserAgent,
+		maxRetries: cfg.MaxRetries,
+		waitMin:    cfg.RetryWaitMin,
+		waitMax:    cfg.RetryWaitMax,
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.waitMin <= 0 {
+		c.waitMin = DefaultRetryWaitMin
+	}
+	if c.waitMax <= 0 {
+		c.waitMax = DefaultRetryWaitMax
+	}
+	if c.waitMin > c.waitMax {
+		c.waitMin = c.waitMax
+	}
+
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	} else {
+		hc.Transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	hc.Timeout = cfg.RequestTimeout
+	if hc.Timeout <= 0 {
+		hc.Timeout = DefaultRequestTimeout
+	}
+	// A redirected POST silently turns into a GET, and the API never
+	// redirects, so a redirect is reported as the error it is.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.http = &hc
+	return c, nil
+}
+
+func parseEndpoint(raw string) (string, error) {
+	// The parse error is not wrapped: it would quote the endpoint, which may
+	// carry credentials in its userinfo.
+	const want = "endpoint must be an absolute http or https URL without query or fragment, such as https://domain-trust.globalcyberalliance.org/api"
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", errors.New(want)
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return "", errors.New(want)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// ServerTimeOffset reports the server clock minus the local clock, taken from
+// the Date header of the latest answer. Date has second resolution, so the
+// offset is only accurate to about a second.
+func (c *Client) ServerTimeOffset() (offset time.Duration, ok bool) {
+	c.clockMu.Lock()
+	defer c.clockMu.Unlock()
+	return c.clockOffset, c.clockKnown
+}
+
+func (c *Client) observeDate(h http.Header, received time.Time) {
+	date, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		return
+	}
+	// Truncating the local time as well keeps equal clocks at exactly zero
+	// instead of a spurious fraction of a second.
+	offset := date.Sub(received.Truncate(time.Second))
+	c.clockMu.Lock()
+	c.clockOffset, c.clockKnown = offset, true
+	c.clockMu.Unlock()
+}
+
+// request describes one API call.
+type request struct {
+	method string
+	path   string // below the endpoint, already escaped
+	query  url.Values
+	body   any // JSON-encoded when non-nil
+	noAuth bool
+	// secrets are scrubbed from error text in addition to the API key, e.g.
+	// the password of a login.
+	secrets []string
+}
+
+// do performs r with retries and decodes a 2xx answer into out (when non-nil).
+func (c *Client) do(ctx context.Context, r request, out any) error {
+	var payload []byte
+	if r.body != nil {
+		var err error
+		if payload, err = json.Marshal(r.body); err != nil {
+			return fmt.Errorf("%s %s: encoding request: %w", r.method, r.path, err)
+		}
+	}
+	target := c.endpoint + r.path
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+
+	st := &callState{client: c, ctx: ctx, method: r.method, path: r.path}
+	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) },
+	})
+	var rawBody any
+	if payload != nil {
+		rawBody = payload
+	}
+	req, err := retryablehttp.NewRequestWithContext(traced, r.method, target, rawBody)
+	if err != nil {
+		// Not wrapped: the parse error quotes the URL, userinfo included.
+		return fmt.Errorf("%s %s: invalid request URL", r.method, r.path)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if !r.noAuth && c.apiKey != "" {
+		req.Header.Set("Authorization", "Bearer "+c.apiKey)
+	}
+	req.SetResponseHandler(st.readAnswer)
+
+	tflog.Trace(ctx, "Domain Trust API call", map[string]any{
+		"method": r.method, "path": r.path, "request_bytes": len(payload),
+	})
+	rc := &retryablehttp.Client{
+		HTTPClient:      c.http,
+		RetryMax:        c.maxRetries,
+		RetryWaitMin:    c.waitMin,
+		RetryWaitMax:    c.waitMax,
+		CheckRetry:      st.checkRetry,
+		Backoff:         st.backoff,
+		ErrorHandler:    st.giveUp,
+		RequestLogHook:  st.beforeAttempt,
+		ResponseLogHook: st.afterResponse,
+	}
+	resp, err := rc.Do(req)
+	if err != nil {
+		return c.failure(st, r, err)
+	}
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if r.method == http.MethodDelete && resp.StatusCode == http.StatusNotFound && st.priorMayHaveActed {
+			tflog.Debug(ctx, "Domain Trust API: 404 after an ambiguous DELETE attempt counts as deleted", map[string]any{"path": r.path})
+			return nil
+		}
+		apiErr := c.apiError(r, resp, st.body)
+		if r.method == http.MethodPost && st.lastMayHaveActed {
+			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: apiErr, SentAt: st.started}
+		}
+		return apiErr
+	}
+	if out == nil {
+		return nil
+	}
+	err = json.NewDecoder(bytes.NewReader(st.body)).Decode(out)
+	if a, ok := out.(answer); ok && err == nil {
+		err = a.complete()
+	}
+	if err != nil {
+		// encoding/json quotes malformed time values; scrubbing keeps an
+		// echoed credential out even there.
+		err = fmt.Errorf("%s %s: decoding %d answer: %s", r.method, r.path, resp.StatusCode,
+			scrubBytes([]byte(err.Error()), c.secrets(r)))
+		if r.method == http.MethodPost {
+			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err, SentAt: st.started}
+		}
+		return err
+	}
+	return nil
+}
+
+// failure turns an error from the retry loop (transport error, context
+// cancellation, oversized answer) into the call's error.
+func (c *Client) failure(st *callState, r request, err error) error {
+	// url.Error quotes the full URL, which may carry userinfo; only the cause
+	// is kept and the call is named by method and path instead.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if ctxErr := st.ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		err = fmt.Errorf("%w (%w)", ctxErr, err)
+	}
+	err = fmt.Errorf("%s %s: %w", r.method, r.path, err)
+	if r.method == http.MethodPost && st.lastMayHaveActed {
+		return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err, SentAt: st.started}
+	}
+	return err
+}
+
+func (c *Client) apiError(r request, resp *http.Response, body []byte) *Error {
+	secrets := c.secrets(r)
+	e := decodeProblem(resp.StatusCode, resp.Header.Get("Content-Type"), scrubBytes(body, secrets))
+	e.Method, e.Path = r.method, r.path
+	if d, ok := retryAfter(resp.Header); ok {
+		e.RetryAfter = d
+	}
+	e.scrub(secrets)
+	return e
+}
+
+func (c *Client) secrets(r request) []string {
+	return append([]string{c.apiKey}, r.secrets...)
+}
+
+// readAnswer reads the body of an answer the retry loop will not retry, so a
+// connection lost while reading is handled by the same retry rules as one
+// lost before the status line.
+func (st *callState) readAnswer(resp *http.Response) error {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err != nil {
+		return err
+	}
+	if len(body) > maxBodyBytes {
+		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			return errBodyTooLarge
+		}
+		// An error answer is only ever shown clipped, so its tail is dropped.
+		body = body[:maxBodyBytes]
+	}
+	st.body = body
+	return nil
+}
+
+var errBodyTooLarge = fmt.Errorf("answer body exceeds %d bytes", maxBodyBytes)

@@ -1,0 +1,447 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// The sentinel credentials are split into halves that are checked on their
+// own, so that a leak of part of a secret (an excerpt cut through it) fails
+// too.
+const (
+	apiKeyHead = "dtk_SENTINELhead9Q2x"
+	apiKeyTail = "LEAKCHECKtail7Wp4zz"
+	testAPIKey = apiKeyHead + apiKeyTail
+	testUA     = "terraform-provider-domaintrust/1.2.3 (+https://www.terraform.io) Terraform/1.9.0"
+)
+
+// recorded is one request as the fake server saw it.
+type recorded struct {
+	Method  string
+	Path    string // escaped, below /api
+	Query   map[string][]string
+	Header  http.Header
+	Body    []byte
+	Arrived time.Time
+}
+
+// fakeAPI is an httptest server whose answers are scripted per request.
+type fakeAPI struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []recorded
+}
+
+// newFake serves handle for every request; n counts requests from 0.
+func newFake(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, n int)) *fakeAPI {
+	t.Helper()
+	f := &fakeAPI{}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		n := len(f.reqs)
+		f.reqs = append(f.reqs, recorded{
+			Method:  r.Method,
+			Path:    strings.TrimPrefix(r.URL.EscapedPath(), "/api"),
+			Query:   r.URL.Query(),
+			Header:  r.Header.Clone(),
+			Body:    body,
+			Arrived: time.Now(),
+		})
+		f.mu.Unlock()
+		handle(w, r, n)
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeAPI) requests() []recorded {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]recorded(nil), f.reqs...)
+}
+
+func (f *fakeAPI) count() int { return len(f.requests()) }
+
+// newTestClient returns a client with tiny waits so retry tests stay fast.
+func newTestClient(t *testing.T, endpoint string, opts ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{
+		Endpoint:       endpoint,
+		APIKey:         testAPIKey,
+		UserAgent:      testUA,
+		MaxRetries:     3,
+		RequestTimeout: 5 * time.Second,
+		RetryWaitMin:   time.Millisecond,
+		RetryWaitMax:   5 * time.Millisecond,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
+}
+
+func golden(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wire", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func reply(w http.ResponseWriter, status int, contentType string, body []byte) {
+	if contentType != "" {
+		w.Header().Set("Content-Type", contentType)
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func replyJSON(w http.ResponseWriter, status int, body []byte) {
+	reply(w, status, "application/json", body)
+}
+
+func replyProblem(w http.ResponseWriter, status int, body []byte) {
+	reply(w, status, "application/problem+json", body)
+}
+
+// hangUp closes the connection after the request was read, without any
+// answer: the situation in which the client cannot know what happened.
+func hangUp(t *testing.T, w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	_ = conn.Close()
+}
+
+// assertJSONEqual compares two JSON documents as decoded values, so that key
+// order and spacing do not matter.
+func assertJSONEqual(t *testing.T, got, want []byte) {
+	t.Helper()
+	var g, w map[string]any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("decoding %s: %v", got, err)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("decoding %s: %v", want, err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("JSON differs\n got: %s\nwant: %s", got, want)
+	}
+}
+
+// closedAddr returns an address nothing listens on, so dialling it is
+// refused at once.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
+}
+
+func TestNewRejectsBadEndpoints(t *testing.T) {
+	for _, endpoint := range []string{
+		"",
+		"domain-trust.globalcyberalliance.org/api",
+		"/api",
+		"ftp://example.org/api",
+		"http://",
+		"https://example.org/api?x=1",
+		"https://example.org/api?",
+		"https://example.org/api#frag",
+		"http://user:hunter2secret@exa mple.org/api",
+	} {
+		_, err := New(Config{Endpoint: endpoint})
+		if err == nil {
+			t.Errorf("New(%q) succeeded, want an error", endpoint)
+			continue
+		}
+		if strings.Contains(err.Error(), "hunter2secret") {
+			t.Errorf("New(%q) error quotes the credentials: %v", endpoint, err)
+		}
+	}
+}
+
+func TestNewAcceptsEndpointsAndTrimsSlash(t *testing.T) {
+	for endpoint, want := range map[string]string{
+		"https://domain-trust.globalcyberalliance.org/api":  "https://domain-trust.globalcyberalliance.org/api",
+		"https://domain-trust.globalcyberalliance.org/api/": "https://domain-trust.globalcyberalliance.org/api",
+		"http://127.0.0.1:8580/api":                         "http://127.0.0.1:8580/api",
+	} {
+		c, err := New(Config{Endpoint: endpoint})
+		if err != nil {
+			t.Errorf("New(%q): %v", endpoint, err)
+			continue
+		}
+		if c.endpoint != want {
+			t.Errorf("New(%q) endpoint = %q, want %q", endpoint, c.endpoint, want)
+		}
+	}
+}
+
+func TestNewDefaults(t *testing.T) {
+	c, err := New(Config{Endpoint: "https://example.org/api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.userAgent != DefaultUserAgent || c.maxRetries != DefaultMaxRetries ||
+		c.waitMin != DefaultRetryWaitMin || c.waitMax != DefaultRetryWaitMax ||
+		c.http.Timeout != DefaultRequestTimeout {
+		t.Errorf("defaults not applied: ua=%q retries=%d min=%v max=%v timeout=%v",
+			c.userAgent, c.maxRetries, c.waitMin, c.waitMax, c.http.Timeout)
+	}
+
+	c, err = New(Config{Endpoint: "https://example.org/api", MaxRetries: -1, RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond, RequestTimeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.maxRetries != 0 || c.waitMin != time.Millisecond || c.http.Timeout != time.Minute {
+		t.Errorf("explicit values not applied: retries=%d min=%v timeout=%v", c.maxRetries, c.waitMin, c.http.Timeout)
+	}
+}
+
+func TestNewDoesNotModifyCallersHTTPClient(t *testing.T) {
+	base := &http.Client{Timeout: time.Hour}
+	if _, err := New(Config{Endpoint: "https://example.org/api", HTTPClient: base, RequestTimeout: time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	if base.Timeout != time.Hour || base.CheckRedirect != nil {
+		t.Errorf("caller's http.Client was modified: %+v", base)
+	}
+}
+
+// TestHeadersOnEveryCall checks User-Agent, Accept, Content-Type and that the
+// bearer token goes with every call except Login.
+func TestHeadersOnEveryCall(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		switch {
+		case r.URL.Path == "/api/version":
+			replyJSON(w, 200, golden(t, "version_response.json"))
+		case r.URL.Path == "/api/user":
+			replyJSON(w, 200, golden(t, "user_response.json"))
+		case r.URL.Path == "/api/auth/login":
+			replyJSON(w, 200, golden(t, "login_response.json"))
+		case r.Method == http.MethodGet && r.URL.Path == "/api/keys":
+			replyJSON(w, 200, golden(t, "key_list_last_page_response.json"))
+		case r.Method == http.MethodDelete:
+			w.WriteHeader(http.StatusNoContent)
+		case r.Method == http.MethodPost:
+			replyJSON(w, 201, golden(t, "key_create_response.json"))
+		default:
+			replyJSON(w, 200, golden(t, "key_get_response.json"))
+		}
+	})
+	c := newTestClient(t, f.URL+"/api")
+	ctx := context.Background()
+	desc := "x"
+	calls := map[string]func() error{
+		"CreateKey": func() error {
+			_, err := c.CreateKey(ctx, CreateKeyInput{Description: "d", Environment: "testing", Expiry: time.Now().Add(time.Hour)})
+			return err
+		},
+		"GetKey":       func() error { _, err := c.GetKey(ctx, "id1"); return err },
+		"ListKeys":     func() error { _, err := c.ListKeys(ctx, ListKeysInput{}); return err },
+		"ListKeysPage": func() error { _, err := c.ListKeysPage(ctx, ListKeysInput{}, ""); return err },
+		"UpdateKey": func() error {
+			_, err := c.UpdateKey(ctx, "id1", UpdateKeyInput{Description: &desc})
+			return err
+		},
+		"DeleteKey":   func() error { return c.DeleteKey(ctx, "id1") },
+		"Version":     func() error { _, err := c.Version(ctx); return err },
+		"CurrentUser": func() error { _, err := c.CurrentUser(ctx); return err },
+		"Login":       func() error { _, err := c.Login(ctx, "ops@example.org", "pw-123456"); return err },
+	}
+	for name, call := range calls {
+		before := f.count()
+		if err := call(); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		reqs := f.requests()[before:]
+		if len(reqs) != 1 {
+			t.Fatalf("%s sent %d requests, want 1", name, len(reqs))
+		}
+		h := reqs[0].Header
+		if got := h.Get("User-Agent"); got != testUA {
+			t.Errorf("%s User-Agent = %q, want %q", name, got, testUA)
+		}
+		if got := h.Get("Accept"); got != "application/json" {
+			t.Errorf("%s Accept = %q", name, got)
+		}
+		wantAuth := "Bearer " + testAPIKey
+		if name == "Login" {
+			wantAuth = ""
+		}
+		if got := h.Get("Authorization"); got != wantAuth {
+			t.Errorf("%s Authorization = %q, want %q", name, got, wantAuth)
+		}
+		wantCT := ""
+		if len(reqs[0].Body) > 0 {
+			wantCT = "application/json"
+		}
+		if got := h.Get("Content-Type"); got != wantCT {
+			t.Errorf("%s Content-Type = %q, want %q", name, got, wantCT)
+		}
+	}
+}
+
+func TestDefaultUserAgentSent(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		replyJSON(w, 200, golden(t, "version_response.json"))
+	})
+	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.UserAgent = "" })
+	if _, err := c.Version(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.requests()[0].Header.Get("User-Agent"); got != DefaultUserAgent {
+		t.Errorf("User-Agent = %q, want %q", got, DefaultUserAgent)
+	}
+}
+
+func TestNoAuthorizationWithoutAPIKey(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		replyJSON(w, 200, golden(t, "version_response.json"))
+	})
+	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.APIKey = "" })
+	if _, err := c.Version(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if h := f.requests()[0].Header; h.Values("Authorization") != nil {
+		t.Errorf("Authorization sent without an API key: %q", h.Values("Authorization"))
+	}
+}
+
+func TestServerTimeOffset(t *testing.T) {
+	var serverAhead atomic.Int64
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Date", time.Now().Add(time.Duration(serverAhead.Load())).UTC().Format(http.TimeFormat))
+		replyJSON(w, 200, golden(t, "version_response.json"))
+	})
+	c := newTestClient(t, f.URL+"/api")
+	if _, ok := c.ServerTimeOffset(); ok {
+		t.Fatal("offset known before any answer")
+	}
+	for _, ahead := range []time.Duration{time.Hour, -90 * time.Minute, 0} {
+		serverAhead.Store(int64(ahead))
+		if _, err := c.Version(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		got, ok := c.ServerTimeOffset()
+		if !ok {
+			t.Fatal("offset unknown after an answer")
+		}
+		if diff := got - ahead; diff < -time.Second || diff > time.Second {
+			t.Errorf("server %v ahead: offset = %v", ahead, got)
+		}
+	}
+}
+
+func TestServerTimeOffsetFromErrorAnswer(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Date", time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat))
+		replyProblem(w, 404, golden(t, "problem_404.json"))
+	})
+	c := newTestClient(t, f.URL+"/api")
+	_, _ = c.GetKey(context.Background(), "x")
+	got, ok := c.ServerTimeOffset()
+	if !ok || got > -time.Hour+time.Second || got < -time.Hour-time.Second {
+		t.Errorf("offset = %v, %v; want about -1h", got, ok)
+	}
+}
+
+// TestRedirectIsAnError: following a redirect would turn a POST into a GET,
+// so a redirect is reported and its target never called.
+func TestRedirectIsAnError(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		http.Redirect(w, r, "/elsewhere", http.StatusFound)
+	})
+	c := newTestClient(t, f.URL+"/api")
+	_, err := c.CreateKey(context.Background(), CreateKeyInput{Environment: "testing", Expiry: time.Now().Add(time.Hour)})
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound {
+		t.Fatalf("err = %v, want a 302 *Error", err)
+	}
+	if n := f.count(); n != 1 {
+		t.Errorf("server saw %d requests, want 1", n)
+	}
+}
+
+func TestOversizedSuccessAnswerRefused(t *testing.T) {
+	huge := append([]byte(`{"version":"`), bytes.Repeat([]byte("a"), maxBodyBytes)...)
+	huge = append(huge, `"}`...)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		replyJSON(w, 200, huge)
+	})
+	c := newTestClient(t, f.URL+"/api")
+	_, err := c.Version(context.Background())
+	if !errors.Is(err, errBodyTooLarge) {
+		t.Fatalf("err = %v, want errBodyTooLarge", err)
+	}
+	if n := f.count(); n != 1 {
+		t.Errorf("an oversized answer was retried: %d requests", n)
+	}
+
+	_, err = c.CreateKey(context.Background(), CreateKeyInput{Environment: "testing"})
+	if !IsOutcomeUnknown(err) {
+		t.Errorf("oversized create answer: err = %v, want OutcomeUnknownError", err)
+	}
+}
+
+func TestMalformedSuccessAnswer(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		replyJSON(w, 200, []byte(`{"something": "else"}`))
+	})
+	c := newTestClient(t, f.URL+"/api")
+	if _, err := c.GetKey(context.Background(), "k"); err == nil || IsOutcomeUnknown(err) || !strings.Contains(err.Error(), `"key"`) {
+		t.Errorf("GetKey without a key object: err = %v", err)
+	}
+	if _, err := c.CurrentUser(context.Background()); err == nil || !strings.Contains(err.Error(), `"user"`) {
+		t.Errorf("CurrentUser without a user object: err = %v", err)
+	}
+	// The create may have happened even though its answer is unreadable.
+	if _, err := c.CreateKey(context.Background(), CreateKeyInput{Environment: "testing"}); !IsOutcomeUnknown(err) {
+		t.Errorf("CreateKey without a key object: err = %v, want OutcomeUnknownError", err)
+	}
+}
+
+func TestEmptyIDRejectedWithoutRequest(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) { w.WriteHeader(500) })
+	c := newTestClient(t, f.URL+"/api")
+	ctx := context.Background()
+	if _, err := c.GetKey(ctx, ""); err == nil {
+		t.Error("GetKey(\"\") succeeded")
+	}
+	if _, err := c.UpdateKey(ctx, "", UpdateKeyInput{}); err == nil {
+		t.Error("UpdateKey(\"\") succeeded")
+	}
+	if err := c.DeleteKey(ctx, ""); err == nil {
+		t.Error("DeleteKey(\"\") succeeded")
+	}
+	if n := f.count(); n != 0 {
+		t.Errorf("%d requests sent for empty ids", n)
+	}
+}

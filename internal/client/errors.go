@@ -1,0 +1,278 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Error is any non-2xx answer of the API, decoded from its RFC 9457 problem
+// document when it has one.
+type Error struct {
+	StatusCode int
+	Title      string
+	// Detail is the problem's detail, or for an answer that is not a problem
+	// document a short printable excerpt of its body.
+	Detail string
+	Errors []FieldError
+	// Method and Path name the call, e.g. "POST" and "/keys"; never the full
+	// URL, which may carry credentials.
+	Method     string
+	Path       string
+	RetryAfter time.Duration
+}
+
+// FieldError is one entry of a problem's "errors" list.
+type FieldError struct {
+	Message  string
+	Location string // e.g. "body.key.expiry"
+	Value    any
+}
+
+// Limits on what Error() shows, so that a hostile or broken server cannot
+// turn a diagnostic into megabytes of text.
+const (
+	maxTitleRunes   = 200
+	maxDetailRunes  = 500
+	maxFieldRunes   = 200
+	maxFieldErrors  = 10
+	maxSnippetRunes = 200
+	// maxScanBytes bounds the work spent cleaning one string for display.
+	maxScanBytes = 64 << 10
+)
+
+// Error returns one line: call, status, title, detail and field messages.
+// Field values are left out because they may echo secrets such as a password.
+func (e *Error) Error() string {
+	var b strings.Builder
+	if call := clean(e.Method+" "+e.Path, maxFieldRunes); call != "" {
+		b.WriteString(call)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	title := clean(e.Title, maxTitleRunes)
+	if title == "" {
+		title = http.StatusText(e.StatusCode)
+	}
+	if title != "" {
+		b.WriteString(" ")
+		b.WriteString(title)
+	}
+	if detail := clean(e.Detail, maxDetailRunes); detail != "" {
+		b.WriteString(": ")
+		b.WriteString(detail)
+	}
+	for i, fe := range e.Errors {
+		sep := "; "
+		if i == 0 {
+			sep = ": "
+		}
+		if i == maxFieldErrors {
+			fmt.Fprintf(&b, "%sand %d more", sep, len(e.Errors)-i)
+			break
+		}
+		b.WriteString(sep)
+		msg := clean(fe.Message, maxFieldRunes)
+		if msg == "" {
+			msg = "invalid"
+		}
+		b.WriteString(msg)
+		if loc := clean(fe.Location, maxFieldRunes); loc != "" {
+			b.WriteString(" (")
+			b.WriteString(loc)
+			b.WriteString(")")
+		}
+	}
+	return b.String()
+}
+
+func hasStatus(err error, status int) bool {
+	var e *Error
+	return errors.As(err, &e) && e.StatusCode == status
+}
+
+// IsNotFound reports a 404 answer: the key does not exist or is not visible
+// to the caller.
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+// IsUnauthorized reports a 401 answer: the API key is unknown, expired or deleted.
+func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
+
+// IsForbidden reports a 403 answer, e.g. production access missing.
+func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
+
+// IsValidation reports a 422 answer; its Errors name the offending fields.
+func IsValidation(err error) bool { return hasStatus(err, http.StatusUnprocessableEntity) }
+
+// IsRateLimited reports a 429 answer that outlasted the retries.
+func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
+
+// OutcomeUnknownError reports a POST that may or may not have been carried
+// out: the connection was lost after sending, the answer timed out, or the
+// server answered with an error that does not rule out that it acted. Such a
+// POST is never re-sent, because a create would then happen twice; the
+// caller has to look at the server's state instead. Only CreateKey and Login
+// return it.
+type OutcomeUnknownError struct {
+	Method string
+	Path   string
+	Cause  error
+	SentAt time.Time // local clock, when the ambiguous attempt was sent
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("%s %s: outcome unknown, the request may have been carried out: %v", e.Method, e.Path, e.Cause)
+}
+
+func (e *OutcomeUnknownError) Unwrap() error { return e.Cause }
+
+// IsOutcomeUnknown reports an *OutcomeUnknownError.
+func IsOutcomeUnknown(err error) bool {
+	var e *OutcomeUnknownError
+	return errors.As(err, &e)
+}
+
+// decodeProblem builds the Error of a non-2xx answer from its body: the
+// problem document when there is one (application/problem+json, or any JSON
+// object with a title or status), else a short printable excerpt.
+func decodeProblem(status int, contentType string, body []byte) *Error {
+	e := &Error{StatusCode: status}
+	mediaType, _, _ := mime.ParseMediaType(contentType)
+	isProblemType := mediaType == "application/problem+json"
+	if isProblemType || mediaType == "" || mediaType == "application/json" || strings.HasSuffix(mediaType, "+json") {
+		var p wireProblem
+		if json.Unmarshal(body, &p) == nil && (isProblemType || p.Title != "" || p.Status != 0) {
+			e.Title, e.Detail = p.Title, p.Detail
+			for _, fe := range p.Errors {
+				e.Errors = append(e.Errors, FieldError{Message: fe.Message, Location: fe.Location, Value: fe.Value})
+			}
+			return e
+		}
+	}
+	e.Title = http.StatusText(status)
+	text := body[:min(len(body), maxScanBytes)]
+	if mediaType == "text/html" || mediaType == "application/xhtml+xml" || bytes.HasPrefix(bytes.TrimSpace(text), []byte("<")) {
+		e.Detail = clean(htmlText(string(text)), maxSnippetRunes)
+	} else {
+		e.Detail = clean(string(text), maxSnippetRunes)
+	}
+	return e
+}
+
+const redacted = "[REDACTED]"
+
+// scrub replaces secrets in every text the server sent back, in case it
+// echoes a credential (a proxy printing request headers, a validation error
+// quoting the password). Secrets shorter than 4 bytes are not real
+// credentials and replacing them would shred the message.
+func (e *Error) scrub(secrets []string) {
+	for _, s := range secrets {
+		if len(s) < 4 {
+			continue
+		}
+		e.Title = strings.ReplaceAll(e.Title, s, redacted)
+		e.Detail = strings.ReplaceAll(e.Detail, s, redacted)
+		for i := range e.Errors {
+			fe := &e.Errors[i]
+			fe.Message = strings.ReplaceAll(fe.Message, s, redacted)
+			fe.Location = strings.ReplaceAll(fe.Location, s, redacted)
+			if v, ok := fe.Value.(string); ok {
+				fe.Value = strings.ReplaceAll(v, s, redacted)
+			} else if fe.Value != nil {
+				// Structured values are not searched; dropping them is the
+				// only way to be sure none carries the secret.
+				if raw, err := json.Marshal(fe.Value); err != nil || strings.Contains(string(raw), s) {
+					fe.Value = redacted
+				}
+			}
+		}
+	}
+}
+
+// scrubBytes removes secrets from a raw body before any excerpt of it is
+// cut, so that a secret straddling the cut cannot leave a prefix behind.
+func scrubBytes(body []byte, secrets []string) []byte {
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			body = bytes.ReplaceAll(body, []byte(s), []byte(redacted))
+		}
+	}
+	return body
+}
+
+// clean makes s one printable line of at most n runes, ending in "…" when cut.
+func clean(s string, n int) string {
+	if len(s) > maxScanBytes {
+		s = s[:maxScanBytes]
+	}
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return ' '
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if runes := []rune(s); len(runes) > n {
+		return string(runes[:n]) + "…"
+	}
+	return s
+}
+
+// htmlText keeps the visible text of an HTML error page, which proxies and
+// load balancers send instead of problem documents; script and style
+// contents are dropped because they are never the message.
+func htmlText(s string) string {
+	var b strings.Builder
+	for s != "" {
+		lt := strings.IndexByte(s, '<')
+		if lt < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:lt])
+		b.WriteByte(' ')
+		s = s[lt:]
+		gt := strings.IndexByte(s, '>')
+		if gt < 0 {
+			break
+		}
+		name := tagName(s[1:gt])
+		s = s[gt+1:]
+		if name == "script" || name == "style" {
+			end := indexASCIIFold(s, "</"+name)
+			if end < 0 {
+				break
+			}
+			s = s[end:]
+		}
+	}
+	return html.UnescapeString(b.String())
+}
+
+func tagName(tag string) string {
+	end := strings.IndexFunc(tag, func(r rune) bool { return unicode.IsSpace(r) || r == '/' })
+	if end < 0 {
+		end = len(tag)
+	}
+	return strings.ToLower(tag[:end])
+}
+
+// indexASCIIFold is strings.Index ignoring ASCII case. strings.ToLower cannot
+// be used to search, as it may change byte offsets of non-ASCII text.
+func indexASCIIFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,199 @@
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// callState follows one call through retryablehttp's attempts. The hooks run
+// on the calling goroutine, except the trace callback, hence the atomic.
+type callState struct {
+	client *Client
+	ctx    context.Context
+	method string
+	path   string
+
+	attempt   int
+	started   time.Time   // when the latest attempt was sent, on the local clock
+	connected atomic.Bool // a connection was obtained, so the request may have reached the server
+
+	// lastMayHaveActed says whether the server may have carried out the
+	// latest attempt; priorMayHaveActed whether it may have carried out any
+	// earlier one.
+	lastMayHaveActed  bool
+	priorMayHaveActed bool
+
+	body []byte // the final answer's body
+}
+
+func (st *callState) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, retry int) {
+	st.priorMayHaveActed = st.priorMayHaveActed || st.lastMayHaveActed
+	st.lastMayHaveActed = false
+	st.connected.Store(false)
+	st.body = nil
+	st.attempt = retry + 1
+	st.started = time.Now()
+}
+
+func (st *callState) afterResponse(_ retryablehttp.Logger, resp *http.Response) {
+	st.client.observeDate(resp.Header, time.Now())
+	tflog.Debug(st.ctx, "Domain Trust API answer", map[string]any{
+		"method":         st.method,
+		"path":           st.path,
+		"attempt":        st.attempt,
+		"status":         resp.StatusCode,
+		"duration_ms":    time.Since(st.started).Milliseconds(),
+		"response_bytes": len(st.body),
+	})
+}
+
+// checkRetry implements the retry rules of the API contract. It never
+// returns an error: the caller classifies the final outcome itself.
+//
+// GET, PATCH and DELETE are idempotent and retried on connection errors,
+// 429, 502, 503 and 504. A POST creates something, so it is retried only
+// when the server provably did not act on it: 429, 503 with Retry-After
+// (both refusals), or a failure before any connection existed.
+func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st.lastMayHaveActed = st.mayHaveActed(resp, err)
+	if err != nil {
+		tflog.Debug(st.ctx, "Domain Trust API attempt failed", map[string]any{
+			"method":      st.method,
+			"path":        st.path,
+			"attempt":     st.attempt,
+			"duration_ms": time.Since(st.started).Milliseconds(),
+			"error":       err.Error(),
+		})
+	}
+	if ctx.Err() != nil {
+		return false, nil
+	}
+	if err != nil {
+		if !transient(err) {
+			return false, nil
+		}
+		return st.method != http.MethodPost || !st.connected.Load(), nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true, nil
+	case http.StatusServiceUnavailable:
+		if st.method != http.MethodPost {
+			return true, nil
+		}
+		_, ok := retryAfter(resp.Header)
+		return ok, nil
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return st.method != http.MethodPost, nil
+	}
+	return false, nil
+}
+
+// mayHaveActed reports whether an attempt's outcome leaves open that the
+// server carried out the request: the connection failed after the request
+// could have been written, or a server error other than an explicit
+// "come back later" refusal.
+func (st *callState) mayHaveActed(resp *http.Response, err error) bool {
+	if err != nil {
+		return st.connected.Load()
+	}
+	if resp.StatusCode < 500 {
+		return false
+	}
+	if resp.StatusCode == http.StatusServiceUnavailable {
+		_, ok := retryAfter(resp.Header)
+		return !ok
+	}
+	return true
+}
+
+// transient tells apart transport errors a retry cannot fix.
+func transient(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		invalidCert      x509.CertificateInvalidError
+		hostname         x509.HostnameError
+		verification     *tls.CertificateVerificationError
+	)
+	switch {
+	case errors.Is(err, errBodyTooLarge),
+		errors.As(err, &unknownAuthority),
+		errors.As(err, &invalidCert),
+		errors.As(err, &hostname),
+		errors.As(err, &verification):
+		return false
+	}
+	return true
+}
+
+// backoff waits what Retry-After asks for, else grows exponentially from
+// waitMin with jitter so that many clients failing together spread out.
+// Every wait is capped at waitMax.
+func (st *callState) backoff(waitMin, waitMax time.Duration, retry int, resp *http.Response) time.Duration {
+	wait, fromHeader := time.Duration(0), false
+	if resp != nil {
+		wait, fromHeader = retryAfter(resp.Header)
+	}
+	if !fromHeader {
+		wait = waitMin
+		for i := 0; i < retry && wait < waitMax; i++ {
+			wait *= 2
+		}
+		wait = min(wait, waitMax)
+		wait = wait/2 + rand.N(wait/2+1)
+	}
+	wait = min(wait, waitMax)
+	fields := map[string]any{"method": st.method, "path": st.path, "attempt": st.attempt, "wait_ms": wait.Milliseconds()}
+	if resp != nil {
+		fields["status"] = resp.StatusCode
+	}
+	tflog.Debug(st.ctx, "Domain Trust API retrying", fields)
+	return wait
+}
+
+// giveUp receives the last attempt when the retry loop stops without a
+// success. An answer the loop would still have retried has an unread body.
+func (st *callState) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil {
+		return nil, err
+	}
+	if err := st.readAnswer(resp); err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// retryAfter parses Retry-After as seconds or an HTTP date; a date in the
+// past means no wait.
+func retryAfter(h http.Header) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		// Clamped only so the conversion cannot overflow; waitMax caps it later.
+		if secs > int64(365*24*time.Hour/time.Second) {
+			secs = int64(365 * 24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	at, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(time.Until(at), 0), true
+}

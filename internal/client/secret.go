@@ -1,0 +1,22 @@
+package client
+
+import (
+	"fmt"
+	"io"
+)
+
+// Secret is an API key value. It prints and marshals as "[REDACTED]" in every
+// fmt verb and in JSON, so that logging or dumping a Key cannot leak it; only
+// Reveal returns the value.
+type Secret string
+
+func (Secret) String() string { return redacted }
+
+func (Secret) GoString() string { return `"` + redacted + `"` }
+
+func (Secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
+func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// Reveal returns the secret value, for the one place that must store it.
+func (s Secret) Reveal() string { return string(s) }

@@ -1,0 +1,265 @@
+// Package emulator is a local, in-memory (optionally persisted) emulator of the
+// Domain Trust API's key management, faithful to the contract in
+// shared/domaintrust-api.md including its assumptions, with fault injection for
+// reliability tests. It shares no code with internal/client on purpose.
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configures an Emulator. The zero value is a working in-memory emulator.
+type Options struct {
+	Now              func() time.Time // base clock; nil = time.Now. The emulator adds its own offset (Advance/SetTime)
+	StatePath        string           // "" = memory only; else load at New (missing file = fresh), atomic write after every change
+	FaultRate        float64          // share of API requests refused with 503 + Retry-After: 1 before anything changes
+	LostResponseRate float64          // share of POST/PATCH/DELETE carried out whose answer is then replaced by a 502 problem
+	Latency          time.Duration    // added to every API request
+	Seed             int64            // fault randomness; 0 = random
+	Logger           *slog.Logger     // nil = discard
+	MaxBodyBytes     int64            // default 1 MiB, applied to compressed AND decompressed body; over -> 413 problem
+}
+
+// Emulator serves the Domain Trust API under /api and its own statistics under
+// /_emulator/stats. It is safe for concurrent use.
+type Emulator struct {
+	clock     clock
+	log       *slog.Logger
+	maxBody   int64
+	statePath string
+	faults    *faults
+	stats     *statsRecorder
+
+	mu sync.RWMutex
+	st *store
+
+	// testHookBeforeHandler, when set before serving, runs right before a route's
+	// handler; tests use it to make a handler panic.
+	testHookBeforeHandler func(route string)
+}
+
+// New returns an emulator. With a StatePath it loads that file; a file that cannot be
+// read or parsed is an error naming it, and the file is not touched.
+func New(opts Options) (*Emulator, error) {
+	for name, rate := range map[string]float64{"FaultRate": opts.FaultRate, "LostResponseRate": opts.LostResponseRate} {
+		if math.IsNaN(rate) || rate < 0 || rate > 1 {
+			return nil, fmt.Errorf("emulator: %s must be between 0 and 1, got %v", name, rate)
+		}
+	}
+	if opts.Latency < 0 {
+		return nil, fmt.Errorf("emulator: Latency must not be negative, got %v", opts.Latency)
+	}
+	if opts.MaxBodyBytes < 0 {
+		return nil, fmt.Errorf("emulator: MaxBodyBytes must not be negative, got %d", opts.MaxBodyBytes)
+	}
+	e := &Emulator{
+		log:       opts.Logger,
+		maxBody:   opts.MaxBodyBytes,
+		statePath: opts.StatePath,
+		faults:    newFaults(opts.Seed, opts.FaultRate, opts.LostResponseRate, opts.Latency),
+		stats:     newStatsRecorder(),
+		st:        newStore(),
+	}
+	e.clock.base = opts.Now
+	if e.clock.base == nil {
+		e.clock.base = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.maxBody == 0 {
+		e.maxBody = DefaultMaxBodyBytes
+	}
+	if opts.StatePath != "" {
+		st, err := loadState(opts.StatePath)
+		if err != nil {
+			return nil, err
+		}
+		e.st = st
+	}
+	return e, nil
+}
+
+// apiRequest is what a handler gets: the HTTP request, the authenticated caller
+// (for routes that need one), the decoded body (for routes that take one) and the
+// {id} path parameter.
+type apiRequest struct {
+	http   *http.Request
+	caller caller
+	body   object
+	id     string
+}
+
+type route struct {
+	method, path string // path relative to /api; "{id}" matches one segment
+	auth, body   bool
+	mutating     bool
+	handle       func(*Emulator, *apiRequest) response
+}
+
+func (rt *route) name() string { return rt.method + " " + rt.path }
+
+var routes = []route{
+	{method: http.MethodGet, path: "/version", handle: (*Emulator).getVersion},
+	{method: http.MethodGet, path: "/user", auth: true, handle: (*Emulator).getUser},
+	{method: http.MethodPost, path: "/auth/login", body: true, mutating: true, handle: (*Emulator).login},
+	{method: http.MethodPost, path: "/keys", auth: true, body: true, mutating: true, handle: (*Emulator).createKey},
+	{method: http.MethodGet, path: "/keys", auth: true, handle: (*Emulator).listKeys},
+	{method: http.MethodGet, path: "/keys/{id}", auth: true, handle: (*Emulator).getKey},
+	{method: http.MethodPatch, path: "/keys/{id}", auth: true, body: true, mutating: true, handle: (*Emulator).updateKey},
+	{method: http.MethodDelete, path: "/keys/{id}", auth: true, mutating: true, handle: (*Emulator).deleteKey},
+}
+
+const (
+	apiPrefix   = "/api"
+	statsPath   = "/_emulator/stats"
+	privatePath = "/_emulator/"
+)
+
+// matchRoute finds the route for r and its {id}. With no route it returns the
+// response to give instead: 404, or 405 with Allow when the path exists under
+// another method.
+func matchRoute(r *http.Request) (*route, string, response) {
+	rest, found := strings.CutPrefix(r.URL.EscapedPath(), apiPrefix)
+	if !found || !strings.HasPrefix(rest, "/") {
+		return nil, "", problemResponse(http.StatusNotFound, "no such route")
+	}
+	var allowed []string
+	for i := range routes {
+		rt := &routes[i]
+		id, matched := matchPath(rt.path, rest)
+		if !matched {
+			continue
+		}
+		if rt.method == r.Method {
+			return rt, id, response{}
+		}
+		allowed = append(allowed, rt.method)
+	}
+	if allowed == nil {
+		return nil, "", problemResponse(http.StatusNotFound, "no such route")
+	}
+	return nil, "", problemResponse(http.StatusMethodNotAllowed, r.Method+" is not allowed here").with("Allow", strings.Join(allowed, ", "))
+}
+
+// matchPath matches an escaped request path against a route path and returns the
+// unescaped {id} segment, which must be non-empty.
+func matchPath(pattern, escaped string) (string, bool) {
+	prefix, hasParam := strings.CutSuffix(pattern, "{id}")
+	if !hasParam {
+		return "", escaped == pattern
+	}
+	seg, found := strings.CutPrefix(escaped, prefix)
+	if !found || seg == "" || strings.Contains(seg, "/") {
+		return "", false
+	}
+	id, err := url.PathUnescape(seg)
+	return id, err == nil && id != ""
+}
+
+// ServeHTTP serves the API under /api and the statistics at /_emulator/stats.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == statsPath:
+		e.serveStats(w, r)
+		return
+	case strings.HasPrefix(r.URL.Path, privatePath):
+		e.writeResponse(w, r, problemResponse(http.StatusNotFound, "no such route"))
+		return
+	}
+	start := time.Now()
+	rt, id, resp := matchRoute(r)
+	name := r.Method + " other"
+	if rt != nil {
+		name = rt.name()
+	}
+	resp = e.serve(r, rt, id, resp)
+	e.writeResponse(w, r, resp)
+	e.stats.record(name, resp.status)
+	e.log.Debug("request", "route", name, "status", resp.status, "duration", time.Since(start))
+}
+
+// serve runs everything between routing and encoding: latency, fault injection,
+// authentication, body decoding, the handler and lost responses. A panic anywhere
+// in there becomes a 500 problem so the emulator keeps serving.
+func (e *Emulator) serve(r *http.Request, rt *route, id string, unrouted response) (resp response) {
+	defer func() {
+		if p := recover(); p != nil {
+			e.log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			resp = problemResponse(http.StatusInternalServerError, "internal error")
+		}
+	}()
+	if d := e.faults.delay(); d > 0 {
+		if err := sleep(r.Context(), d); err != nil {
+			return problemResponse(http.StatusServiceUnavailable, "the request was cancelled")
+		}
+	}
+	if e.faults.injectFault() {
+		return problemResponse(http.StatusServiceUnavailable, "injected fault: nothing was changed, try again").with("Retry-After", "1")
+	}
+	if rt == nil {
+		return unrouted
+	}
+	req := &apiRequest{http: r, id: id}
+	if rt.auth {
+		c, authenticated := e.authenticate(r)
+		if !authenticated {
+			return unauthorized()
+		}
+		req.caller = c
+	}
+	if rt.body {
+		body, p := decodeRequestBody(r.Header.Get("Content-Type"), r.Header.Get("Content-Encoding"), r.Body, e.maxBody)
+		if p != nil {
+			return *p
+		}
+		req.body = object{fields: body, loc: "body"}
+	}
+	if e.testHookBeforeHandler != nil {
+		e.testHookBeforeHandler(rt.name())
+	}
+	resp = rt.handle(e, req)
+	if rt.mutating && resp.status < 300 && e.faults.loseResponse() {
+		return problemResponse(http.StatusBadGateway, "injected lost response: the request was carried out but its answer was lost")
+	}
+	return resp
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+func (e *Emulator) serveStats(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		e.writeResponse(w, r, problemResponse(http.StatusMethodNotAllowed, r.Method+" is not allowed here").with("Allow", http.MethodGet))
+		return
+	}
+	e.writeResponse(w, r, ok(http.StatusOK, e.Stats()))
+}
+
+func (e *Emulator) getVersion(*apiRequest) response {
+	return ok(http.StatusOK, versionDoc{Version: apiVersion})
+}
+
+// internalError logs a failure of the emulator itself, such as a state file that
+// could not be written, and answers 500. The change stays applied in memory.
+func (e *Emulator) internalError(err error) response {
+	e.log.Error("internal error", "err", err)
+	return problemResponse(http.StatusInternalServerError, "internal error")
+}

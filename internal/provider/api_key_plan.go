@@ -1,0 +1,224 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+)
+
+type diagList = diag.Diagnostics
+
+func errorDiags(summary, detail string) diag.Diagnostics {
+	var d diag.Diagnostics
+	d.AddError(summary, detail)
+	return d
+}
+
+// rotationSettings is the rotation block, parsed.
+type rotationSettings struct {
+	period, rotateBefore time.Duration
+	rotateBeforeText     string
+}
+
+type rotationModel struct {
+	Period       timetypes.GoDuration `tfsdk:"period"`
+	RotateBefore timetypes.GoDuration `tfsdk:"rotate_before"`
+}
+
+// rotationFrom parses the rotation object; nil when it is null, unknown or
+// holds unknown durations.
+func rotationFrom(ctx context.Context, obj types.Object) (*rotationSettings, diag.Diagnostics) {
+	if obj.IsNull() || obj.IsUnknown() {
+		return nil, nil
+	}
+	var m rotationModel
+	diags := obj.As(ctx, &m, basetypes.ObjectAsOptions{})
+	if diags.HasError() || m.Period.IsUnknown() || m.RotateBefore.IsUnknown() || m.Period.IsNull() || m.RotateBefore.IsNull() {
+		return nil, diags
+	}
+	period, d1 := m.Period.ValueGoDuration()
+	before, d2 := m.RotateBefore.ValueGoDuration()
+	diags.Append(d1...)
+	diags.Append(d2...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	return &rotationSettings{period: period, rotateBefore: before, rotateBeforeText: m.RotateBefore.ValueString()}, diags
+}
+
+// ValidateConfig reports, before any plan, what can be known from the
+// configuration alone.
+func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg apiKeyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rot, diags := rotationFrom(ctx, cfg.Rotation)
+	resp.Diagnostics.Append(diags...)
+	if rot != nil && rot.period > 0 && rot.rotateBefore > 0 && rot.rotateBefore >= rot.period {
+		resp.Diagnostics.AddAttributeError(path.Root("rotation").AtName("rotate_before"), "rotate_before must be shorter than period",
+			fmt.Sprintf("rotate_before (%s) must be shorter than period (%s): otherwise every key would be inside its "+
+				"rotation window from the moment it is created, and every plan would replace it.", rot.rotateBefore, rot.period))
+	}
+}
+
+// ConfigValidators requires exactly one of expiration and rotation. Written
+// by hand rather than with resourcevalidator.ExactlyOneOf so the message can
+// say how the two differ.
+func (r *apiKeyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{expirationOrRotation{}}
+}
+
+type expirationOrRotation struct{}
+
+func (expirationOrRotation) Description(context.Context) string {
+	return "exactly one of expiration and rotation must be set"
+}
+
+func (v expirationOrRotation) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (expirationOrRotation) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var exp timestamp
+	var rot types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expiration"), &exp)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation"), &rot)...)
+	if resp.Diagnostics.HasError() || exp.IsUnknown() || rot.IsUnknown() {
+		return
+	}
+	switch {
+	case !exp.IsNull() && !rot.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("expiration"), "Conflicting expiration and rotation",
+			"Set either expiration (a fixed time the key stops working) or rotation (each key lives for period and "+
+				"is replaced before it expires), not both: with rotation, expiration is computed as created + period.")
+	case exp.IsNull() && rot.IsNull():
+		resp.Diagnostics.AddError("Missing expiration or rotation",
+			"Every Domain Trust API key expires. Set expiration to an RFC 3339 time such as \"2027-06-30T00:00:00Z\", "+
+				"or set rotation = { period = \"2160h\", rotate_before = \"336h\" } to have the key replaced before it expires.")
+	}
+}
+
+// ModifyPlan decides, with the provider's clock, what the plan must show:
+// a computed expiration under rotation, replacement once the rotation window
+// is reached, and the diagnostics for expirations in the past.
+func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, cfg apiKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *apiKeyModel
+	if !req.State.Raw.IsNull() {
+		state = &apiKeyModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	now := r.clock.Now()
+
+	if !cfg.Rotation.IsNull() {
+		r.planRotation(ctx, now, &plan, state, resp)
+	} else {
+		planFixedExpiration(now, &plan, cfg, state, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// planFixedExpiration handles a configured expiration.
+func planFixedExpiration(now time.Time, plan *apiKeyModel, cfg apiKeyModel, state *apiKeyModel, diags *diag.Diagnostics) {
+	if cfg.Expiration.IsUnknown() || cfg.Expiration.IsNull() {
+		return
+	}
+	exp, ok := cfg.Expiration.instant()
+	if !ok {
+		return // the type's validation has reported it
+	}
+	unchanged := state != nil && sameInstant(cfg.Expiration, state.Expiration)
+	if unchanged {
+		// Same instant written differently: keep the state's text, no diff.
+		plan.Expiration = state.Expiration
+		if !exp.After(now) {
+			diags.AddAttributeWarning(path.Root("expiration"), "API key has expired",
+				fmt.Sprintf("Domain Trust API key %s (%q) expired at %s and no longer authenticates. Set expiration "+
+					"to a future time to extend it in place, or replace it with a new key "+
+					"(terraform apply -replace=ADDRESS, or use rotation).",
+					state.ID.ValueString(), state.Description.ValueString(), exp.UTC().Format(time.RFC3339)))
+		}
+		return
+	}
+	if !exp.After(now) {
+		diags.AddAttributeError(path.Root("expiration"), "Expiration in the past",
+			fmt.Sprintf("expiration %s lies in the past (it is now %s). Domain Trust only accepts a future expiry; "+
+				"set a later time, for example with timeadd(plantimestamp(), \"2160h\") pinned by "+
+				"lifecycle { ignore_changes }, or use rotation.",
+				cfg.Expiration.ValueString(), now.UTC().Format(time.RFC3339)))
+	}
+}
+
+// planRotation computes expiration under rotation and replaces the key once
+// it is inside its rotation window.
+func (r *apiKeyResource) planRotation(ctx context.Context, now time.Time, plan *apiKeyModel, state *apiKeyModel, resp *resource.ModifyPlanResponse) {
+	rot, diags := rotationFrom(ctx, plan.Rotation)
+	resp.Diagnostics.Append(diags...)
+	if rot == nil || state == nil {
+		// A new key: its expiry is created + period, known after apply.
+		plan.Expiration = timestampUnknown()
+		return
+	}
+	created, okCreated := state.Created.instant()
+	expiry, okExpiry := state.Expiration.instant()
+	if !okCreated || !okExpiry {
+		plan.Expiration = timestampUnknown()
+		return
+	}
+	planned := state.Expiration
+	var prior *rotationSettings
+	if p, d := rotationFrom(ctx, state.Rotation); !d.HasError() {
+		prior = p
+	}
+	if prior == nil || prior.period != rot.period {
+		// A new period (or a key switching from a fixed expiration, or just
+		// imported) runs from the key's creation, not from now.
+		expiry = created.Add(rot.period)
+		planned = keepInstantText(state.Expiration, expiry)
+	}
+
+	reason := ""
+	switch {
+	case !expiry.After(now):
+		reason = fmt.Sprintf("it expired at %s", expiry.UTC().Format(time.RFC3339))
+	case !now.Before(expiry.Add(-rot.rotateBefore)):
+		reason = fmt.Sprintf("it expires at %s, within rotate_before (%s) of now", expiry.UTC().Format(time.RFC3339), rot.rotateBeforeText)
+	}
+	if reason == "" {
+		plan.Expiration = planned
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("rotation"), "API key will be rotated",
+		fmt.Sprintf("Domain Trust API key %s (%q) will be replaced by a new key: %s. The rotation rule is: replace "+
+			"once now >= expiration - rotate_before. With lifecycle { create_before_destroy = true } the new key "+
+			"is created before the old one is deleted.",
+			state.ID.ValueString(), state.Description.ValueString(), reason))
+	plan.Expiration = timestampUnknown()
+	plan.ID = types.StringUnknown()
+	plan.Key = types.StringUnknown()
+	plan.Created = timestampUnknown()
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expiration"))
+}

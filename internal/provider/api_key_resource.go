@@ -1,0 +1,336 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*apiKeyResource)(nil)
+	_ resource.ResourceWithImportState      = (*apiKeyResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*apiKeyResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*apiKeyResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*apiKeyResource)(nil)
+)
+
+// apiKeyResource manages one Domain Trust API key.
+type apiKeyResource struct {
+	clock clock.Clock
+	data  *providerData
+}
+
+type apiKeyModel struct {
+	ID               types.String `tfsdk:"id"`
+	Environment      types.String `tfsdk:"environment"`
+	Description      types.String `tfsdk:"description"`
+	Expiration       timestamp    `tfsdk:"expiration"`
+	Rotation         types.Object `tfsdk:"rotation"`
+	RotationTriggers types.Map    `tfsdk:"rotation_triggers"`
+	UserID           types.String `tfsdk:"user_id"`
+	Key              types.String `tfsdk:"key"`
+	Created          timestamp    `tfsdk:"created"`
+}
+
+func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_key"
+}
+
+func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Domain Trust API key. The secret value is returned only when the key is created; " +
+			"it is kept in `key`, marked sensitive. Changing `description` or `expiration` updates the key in place; " +
+			"changing `environment`, `user_id` or `rotation_triggers`, or reaching the rotation window of `rotation`, " +
+			"replaces it with a new key (use `lifecycle { create_before_destroy = true }` so the new key exists " +
+			"before the old one is deleted).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The key's id (a UUID). Not secret.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"environment": schema.StringAttribute{
+				MarkdownDescription: "Which Domain Trust data the key sees: `testing` (your organization's private data) " +
+					"or `production` (network-wide data; needs production access). Changing it replaces the key.",
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(environments...)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free text that says what the key is for, shown in the Domain Trust dashboard. " +
+					"Changing it updates the key in place. Defaults to an empty string.",
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(""),
+			},
+			"expiration": schema.StringAttribute{
+				MarkdownDescription: "When the key stops working, as an RFC 3339 time such as `2027-06-30T00:00:00Z`. " +
+					"Must lie in the future. Changing it updates the key in place; times naming the same instant in " +
+					"different offsets are equal. Set either `expiration` or `rotation`; with `rotation` this is " +
+					"computed as `created` + `rotation.period`.",
+				CustomType: timestampType{},
+				Optional:   true,
+				Computed:   true,
+			},
+			"rotation": schema.SingleNestedAttribute{
+				MarkdownDescription: "Built-in rotation: each key is valid for `period` from its creation, and is " +
+					"replaced by a new key once it is within `rotate_before` of its expiry (checked on every plan). " +
+					"Set either `rotation` or `expiration`.",
+				Optional: true,
+				Attributes: map[string]schema.Attribute{
+					"period": schema.StringAttribute{
+						MarkdownDescription: "How long each key is valid from its creation, as a Go duration such as " +
+							"`2160h` (90 days). Changing it recomputes `expiration` from `created` and updates the key " +
+							"in place, or replaces it if the new expiry already falls inside the rotation window.",
+						CustomType: timetypes.GoDurationType{},
+						Required:   true,
+						Validators: []validator.String{positiveDurationValidator{}},
+					},
+					"rotate_before": schema.StringAttribute{
+						MarkdownDescription: "How long before its expiry a key is replaced, as a Go duration such as " +
+							"`336h` (14 days). Must be shorter than `period`. Changing it changes nothing remote.",
+						CustomType: timetypes.GoDurationType{},
+						Required:   true,
+						Validators: []validator.String{positiveDurationValidator{}},
+					},
+				},
+			},
+			"rotation_triggers": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary values that, when changed, replace the key with a new one (like " +
+					"`keepers` in the random provider), for example `{ version = time_rotating.this.id }`. Adding " +
+					"triggers to a key that had none (or to an imported key) does not replace it.",
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{replaceWhenTriggersChange()},
+			},
+			"user_id": schema.StringAttribute{
+				MarkdownDescription: "The user who owns the key. Defaults to the user of the provider's API key; an " +
+					"admin may name another user of the same organization. Changing it replaces the key.",
+				Optional: true,
+				Computed: true,
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplaceIfConfigured(),
+				},
+			},
+			"key": schema.StringAttribute{
+				MarkdownDescription: "The secret API key value. Domain Trust returns it only when the key is created, " +
+					"so it is null for imported keys. Sensitive: Terraform does not show it in plans or logs, but it " +
+					"is stored in state, so protect your state.",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created": schema.StringAttribute{
+				MarkdownDescription: "When the key was created (RFC 3339).",
+				CustomType:          timestampType{},
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+var environments = []string{"testing", "production"}
+
+func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("got %T; please report this bug", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+// requireClient reports whether the provider is configured, adding an error
+// when it is not: that happens only when the provider block depends on values
+// unknown until apply.
+func (r *apiKeyResource) requireClient(diags interface{ AddError(string, string) }) bool {
+	if r.data != nil {
+		return true
+	}
+	diags.AddError("Provider not configured",
+		"The domaintrust provider's configuration depends on values that are not known yet, so it cannot reach "+
+			"the API. Apply the resources it depends on first (terraform apply -target=...), then run again.")
+	return false
+}
+
+func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan apiKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.requireClient(&resp.Diagnostics) {
+		return
+	}
+	expiry, diags := r.plannedExpiry(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	in := client.CreateKeyInput{
+		Environment: plan.Environment.ValueString(),
+		Description: plan.Description.ValueString(),
+		Expiry:      expiry,
+	}
+	if !plan.UserID.IsUnknown() && !plan.UserID.IsNull() {
+		in.UserID = plan.UserID.ValueString()
+	}
+	key, err := r.data.creates.create(ctx, r.data.api, in)
+	if err != nil {
+		resp.Diagnostics.Append(apiDiagnostics("create the Domain Trust API key", err)...)
+		return
+	}
+	tflog.Info(ctx, "created Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
+
+	plan.ID = types.StringValue(key.ID)
+	plan.Key = types.StringValue(key.Secret.Reveal())
+	plan.UserID = types.StringValue(key.UserID)
+	plan.Created = timestampOf(key.Created)
+	plan.Expiration = keepInstantText(plan.Expiration, key.Expiry)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// plannedExpiry is the expiry to send on create: the configured expiration,
+// or now + period under rotation.
+func (r *apiKeyResource) plannedExpiry(ctx context.Context, plan apiKeyModel) (time.Time, diagList) {
+	if !plan.Expiration.IsUnknown() && !plan.Expiration.IsNull() {
+		t, ok := plan.Expiration.instant()
+		if !ok {
+			return time.Time{}, errorDiags("Invalid expiration", "expiration is not an RFC 3339 time")
+		}
+		return t, nil
+	}
+	rot, diags := rotationFrom(ctx, plan.Rotation)
+	if diags.HasError() {
+		return time.Time{}, diags
+	}
+	if rot == nil {
+		return time.Time{}, errorDiags("Missing expiration", "Set expiration or rotation.")
+	}
+	return r.clock.Now().Add(rot.period).Truncate(time.Second), nil
+}
+
+func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state apiKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.requireClient(&resp.Diagnostics) {
+		return
+	}
+	key, err := r.data.api.GetKey(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiDiagnostics("read Domain Trust API key "+state.ID.ValueString(), err)...)
+		return
+	}
+	state.Environment = types.StringValue(key.Environment)
+	state.Description = types.StringValue(key.Description)
+	state.UserID = types.StringValue(key.UserID)
+	state.Created = keepInstantText(state.Created, key.Created)
+	state.Expiration = keepInstantText(state.Expiration, key.Expiry)
+	if state.RotationTriggers.IsUnknown() {
+		state.RotationTriggers = types.MapNull(types.StringType)
+	}
+	if state.Rotation.IsUnknown() {
+		state.Rotation = types.ObjectNull(rotationAttrTypes)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state apiKeyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.requireClient(&resp.Diagnostics) {
+		return
+	}
+	var in client.UpdateKeyInput
+	if !plan.Description.Equal(state.Description) {
+		d := plan.Description.ValueString()
+		in.Description = &d
+	}
+	if !sameInstant(plan.Expiration, state.Expiration) {
+		t, ok := plan.Expiration.instant()
+		if !ok {
+			resp.Diagnostics.AddAttributeError(path.Root("expiration"), "Invalid expiration", "expiration is not an RFC 3339 time")
+			return
+		}
+		in.Expiry = &t
+	}
+	if in.Description != nil || in.Expiry != nil {
+		key, err := r.data.api.UpdateKey(ctx, state.ID.ValueString(), in)
+		if err != nil {
+			resp.Diagnostics.Append(apiDiagnostics("update Domain Trust API key "+state.ID.ValueString(), err)...)
+			return
+		}
+		plan.Expiration = keepInstantText(plan.Expiration, key.Expiry)
+		plan.Description = types.StringValue(key.Description)
+	}
+	// Attributes the API never changes in place keep their state values.
+	plan.ID, plan.Key, plan.Created, plan.UserID = state.ID, state.Key, state.Created, state.UserID
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state apiKeyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.requireClient(&resp.Diagnostics) {
+		return
+	}
+	err := r.data.api.DeleteKey(ctx, state.ID.ValueString())
+	if err != nil && !client.IsNotFound(err) {
+		resp.Diagnostics.Append(apiDiagnostics("delete Domain Trust API key "+state.ID.ValueString(), err)...)
+	}
+}
+
+func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if _, err := uuid.Parse(req.ID); err != nil {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("%q is not a Domain Trust API key id. Import by the key's id, a UUID such as "+
+				"0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70, as shown in the Domain Trust dashboard or by the "+
+				"domaintrust_api_keys data source.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.AddWarning("Imported key has no secret value",
+		fmt.Sprintf("Domain Trust shows a key's secret value only once, when the key is created, so `key` of the "+
+			"imported key %s stays null. Everything else is managed as usual. If you need the value in Terraform, "+
+			"replace the key (terraform apply -replace=...) to mint a new one.", req.ID))
+}
+
+// keepInstantText returns prior when it names the same instant as actual, so
+// that the text the user configured (and Terraform planned) survives the
+// API's normalised form; otherwise the API's value.
+func keepInstantText(prior timestamp, actual time.Time) timestamp {
+	if t, ok := prior.instant(); ok && !prior.IsNull() && !prior.IsUnknown() && t.Equal(actual) {
+		return prior
+	}
+	return timestampOf(actual)
+}
+
+var rotationAttrTypes = map[string]attr.Type{
+	"period":        timetypes.GoDurationType{},
+	"rotate_before": timetypes.GoDurationType{},
+}

@@ -1,0 +1,379 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const keyAddr = "domaintrust_api_key.test"
+
+func keyConfig(env *testEnv, body string) string {
+	return env.providerBlock() + fmt.Sprintf(`
+resource "domaintrust_api_key" "test" {
+%s
+}
+`, body)
+}
+
+func expectAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, action)}}
+}
+
+// TestAccAPIKey_lifecycle walks one key through create, in-place updates and
+// the changes that replace it, asserting the planned action at every step.
+func TestAccAPIKey_lifecycle(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, true)
+	exp1, exp2 := env.future(30*24*time.Hour), env.future(60*24*time.Hour)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	newKeyOnReplace := statecheck.CompareValue(compare.ValuesDiffer())
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoKeysLeft,
+		Steps: []resource.TestStep{
+			{
+				Config: keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "ci"
+  expiration  = %q`, exp1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key")),
+					plancheck.ExpectSensitiveValue(keyAddr, tfjsonpath.New("key")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("user_id"), knownvalue.StringExact(env.boot.UserID)),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expiration"), knownvalue.StringExact(exp1)),
+					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.NotNull()),
+					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+					newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key")),
+				},
+				Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkRemote(keyAddr, "ci", exp1)),
+			},
+			{
+				// Expiry change: PATCH in place, same id.
+				Config: keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "ci"
+  expiration  = %q`, exp2)),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
+				Check:             env.checkRemote(keyAddr, "ci", exp2),
+			},
+			{
+				// Description change: PATCH in place, same id.
+				Config: keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "ci, renamed"
+  expiration  = %q`, exp2)),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
+				Check:             resource.ComposeTestCheckFunc(env.checkRemote(keyAddr, "ci, renamed", exp2), env.checkKeyAuthenticates(keyAddr)),
+			},
+			{
+				// Environment change: a new key with a new secret.
+				Config: keyConfig(env, fmt.Sprintf(`
+  environment = "production"
+  description = "ci, renamed"
+  expiration  = %q`, exp2)),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigStateChecks: []statecheck.StateCheck{newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key"))},
+				Check:             resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
+			},
+			{
+				// First triggers on an existing key: recorded, no rotation.
+				Config: keyConfig(env, fmt.Sprintf(`
+  environment       = "production"
+  description       = "ci, renamed"
+  expiration        = %q
+  rotation_triggers = { secret_version = "1" }`, exp2)),
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+			},
+			{
+				// Changed triggers: rotation by replacement.
+				Config: keyConfig(env, fmt.Sprintf(`
+  environment       = "production"
+  description       = "ci, renamed"
+  expiration        = %q
+  rotation_triggers = { secret_version = "2" }`, exp2)),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionDestroyBeforeCreate),
+				ConfigStateChecks: []statecheck.StateCheck{newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key"))},
+				Check:             resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
+			},
+		},
+	})
+}
+
+// checkRemote asserts what the emulator holds for the key in state.
+func (e *testEnv) checkRemote(name, description, expiry string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[name]
+		if !ok {
+			return fmt.Errorf("%s not in state", name)
+		}
+		k, ok := e.emu.Key(rs.Primary.ID)
+		if !ok {
+			return fmt.Errorf("key %s is not in the emulator", rs.Primary.ID)
+		}
+		want, err := time.Parse(time.RFC3339, expiry)
+		if err != nil {
+			return err
+		}
+		if k.Description != description || !k.Expiry.Equal(want) {
+			return fmt.Errorf("emulator has description %q expiry %s, want %q %s", k.Description, k.Expiry, description, want)
+		}
+		return nil
+	}
+}
+
+func (e *testEnv) checkKeyCount(n int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if ids := e.liveKeyIDs(); len(ids) != n {
+			return fmt.Errorf("emulator holds %d keys %v, want %d", len(ids), ids, n)
+		}
+		return nil
+	}
+}
+
+// TestAccAPIKey_equalInstantIsNoOp: the same instant in another offset plans
+// nothing.
+func TestAccAPIKey_equalInstantIsNoOp(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	utc := env.clock.Now().Add(40 * 24 * time.Hour).UTC().Truncate(time.Second)
+	plus2 := utc.In(time.FixedZone("", 2*3600)).Format(time.RFC3339)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoKeysLeft,
+		Steps: []resource.TestStep{
+			{Config: keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  expiration  = %q`, utc.Format(time.RFC3339)))},
+			{
+				Config: keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  expiration  = %q`, plus2)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_outOfBandChanges: a key deleted behind Terraform's back is
+// planned for creation; an expiry changed behind its back is corrected in
+// place.
+func TestAccAPIKey_outOfBandChanges(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	exp := env.future(30 * 24 * time.Hour)
+	cfg := keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "drift"
+  expiration  = %q`, exp))
+	var id string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoKeysLeft,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureAttr(keyAddr, "id", &id)},
+			{
+				PreConfig: func() {
+					changed := env.clock.Now().Add(90 * 24 * time.Hour).UTC().Truncate(time.Second)
+					other := "changed in the dashboard"
+					if err := env.emu.UpdateKeyOutOfBand(id, &other, &changed); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expiration"), knownvalue.StringExact(exp)),
+				}},
+				Check: env.checkRemote(keyAddr, "drift", exp),
+			},
+			{
+				PreConfig: func() {
+					if err := env.emu.DeleteKeyOutOfBand(id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           cfg,
+				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
+				Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1),
+					func(s *terraform.State) error {
+						if s.RootModule().Resources[keyAddr].Primary.ID == id {
+							return fmt.Errorf("re-created key kept the deleted id %s", id)
+						}
+						return nil
+					}),
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_import covers `terraform import` and an import block: the
+// imported key matches the configuration, so nothing is planned, and the
+// secret stays null.
+func TestAccAPIKey_import(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	exp := env.future(30 * 24 * time.Hour)
+	cfg := keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "imported"
+  expiration  = %q`, exp))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoKeysLeft,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				Config:                  cfg,
+				ResourceName:            keyAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"key"},
+			},
+			{
+				Config:          cfg,
+				ResourceName:    keyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
+				}},
+			},
+			{
+				Config:        cfg,
+				ResourceName:  keyAddr,
+				ImportState:   true,
+				ImportStateId: "not-a-uuid",
+				ExpectError:   regexp.MustCompile(`"not-a-uuid" is not a Domain Trust API key id`),
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_productionAccessMissing: the 403 becomes a diagnostic that
+// says what to do.
+func TestAccAPIKey_productionAccessMissing(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoKeysLeft,
+		Steps: []resource.TestStep{{
+			Config: keyConfig(env, fmt.Sprintf(`
+  environment = "production"
+  expiration  = %q`, env.future(24*time.Hour))),
+			ExpectError: expectError("production access missing"),
+		}},
+	})
+}
+
+// TestAccAPIKey_invalidInput: every bad input fails at plan, before any
+// request changes anything, with a message that says what to fix.
+func TestAccAPIKey_invalidInput(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	future := env.future(24 * time.Hour)
+	cases := map[string]struct {
+		config string
+		want   string
+	}{
+		"bad environment": {keyConfig(env, fmt.Sprintf(`
+  environment = "staging"
+  expiration  = %q`, future)), `value must be one of: ["testing" "production"]`},
+		"not RFC 3339": {keyConfig(env, `
+  environment = "testing"
+  expiration  = "30 June 2027"`), `Invalid RFC3339 String Value`},
+		"past expiration": {keyConfig(env, `
+  environment = "testing"
+  expiration  = "2020-01-01T00:00:00Z"`), `expiration 2020-01-01T00:00:00Z lies in the past`},
+		"http endpoint on a remote host": {`
+provider "domaintrust" {
+  endpoint = "http://domain-trust.example.org/api"
+  api_key  = "k"
+}
+resource "domaintrust_api_key" "test" {
+  environment = "testing"
+  expiration  = "` + future + `"
+}`, `plain http would send the API key unencrypted`},
+		"missing api_key": {`
+provider "domaintrust" {
+  endpoint = "` + env.endpoint + `"
+}
+resource "domaintrust_api_key" "test" {
+  environment = "testing"
+  expiration  = "` + future + `"
+}`, `Set ` + "`api_key`" + ` in the provider block, or set the DOMAINTRUST_API_KEY environment variable`},
+		"neither expiration nor rotation": {keyConfig(env, `
+  environment = "testing"`), `Missing expiration or rotation`},
+		"both expiration and rotation": {keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  expiration  = %q
+  rotation    = { period = "2160h", rotate_before = "336h" }`, future)), `Conflicting expiration and rotation`},
+		"rotate_before not shorter than period": {keyConfig(env, `
+  environment = "testing"
+  rotation    = { period = "24h", rotate_before = "48h" }`), `rotate_before (48h0m0s) must be shorter than period (24h0m0s)`},
+		"bad duration": {keyConfig(env, `
+  environment = "testing"
+  rotation    = { period = "90 days", rotate_before = "336h" }`), `Invalid Time Duration String Value`},
+		"negative duration": {keyConfig(env, `
+  environment = "testing"
+  rotation    = { period = "2160h", rotate_before = "-1h" }`), `must be greater than zero`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				Steps: []resource.TestStep{{
+					Config:      tc.config,
+					PlanOnly:    true,
+					ExpectError: expectError(tc.want),
+				}},
+			})
+		})
+	}
+	if ids := env.liveKeyIDs(); len(ids) != 0 {
+		t.Fatalf("invalid configurations created keys: %v", ids)
+	}
+}
+
+// TestAccAPIKey_expiredKeyWarns: a key whose configured expiration has
+// passed plans no change but warns, naming the key and the fix.
+func TestAccAPIKey_expiredKeyWarns(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	cli := newTFCLI(t, env)
+	cli.write(keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "short-lived"
+  expiration  = %q`, env.future(48*time.Hour))))
+	cli.mustRun("apply", "-auto-approve")
+	env.clock.Advance(72 * time.Hour)
+
+	out := cli.mustRun("plan", "-detailed-exitcode")
+	expectOutput(t, out, "Warning: API key has expired", "with domaintrust_api_key.test",
+		`("short-lived") expired at`, "Set expiration to a future time", "terraform apply -replace=ADDRESS", "No changes.")
+	cli.mustRun("destroy", "-auto-approve")
+	if ids := env.liveKeyIDs(); len(ids) != 0 {
+		t.Fatalf("keys left after destroy: %v", ids)
+	}
+}

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+// describable is what every schema attribute offers; nested attributes are
+// reached through their own schema walk below.
+type describable interface {
+	GetMarkdownDescription() string
+}
+
+// TestEveryAttributeHasADescription keeps the generated docs complete: an
+// attribute without a description renders as a bare name.
+func TestEveryAttributeHasADescription(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := New("test")().(*domainTrustProvider)
+
+	var ps provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &ps)
+	checkDescribed(t, "provider", ps.Schema.GetMarkdownDescription(), ps.Schema.GetAttributes())
+
+	for _, f := range p.Resources(ctx) {
+		r := f()
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
+		var s resource.SchemaResponse
+		r.Schema(ctx, resource.SchemaRequest{}, &s)
+		checkDescribed(t, meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
+	}
+	for _, f := range p.DataSources(ctx) {
+		d := f()
+		var meta datasource.MetadataResponse
+		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
+		var s datasource.SchemaResponse
+		d.Schema(ctx, datasource.SchemaRequest{}, &s)
+		checkDescribed(t, "data."+meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
+	}
+	for _, f := range p.EphemeralResources(ctx) {
+		e := f()
+		var meta ephemeral.MetadataResponse
+		e.Metadata(ctx, ephemeral.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
+		var s ephemeral.SchemaResponse
+		e.Schema(ctx, ephemeral.SchemaRequest{}, &s)
+		checkDescribed(t, "ephemeral."+meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
+	}
+}
+
+func checkDescribed[A describable](t *testing.T, owner, description string, attrs map[string]A) {
+	t.Helper()
+	if description == "" {
+		t.Errorf("%s has no description", owner)
+	}
+	for name, a := range attrs {
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("%s.%s has no description", owner, name)
+		}
+		for child, d := range nestedAttributes(a) {
+			if d == "" {
+				t.Errorf("%s.%s.%s has no description", owner, name, child)
+			}
+		}
+	}
+}
+
+// nestedAttributes returns the descriptions of a nested attribute's children.
+// The framework's nested-object types live in an internal package, so they
+// are reached by method name.
+func nestedAttributes(a any) map[string]string {
+	out := map[string]string{}
+	m := reflect.ValueOf(a).MethodByName("GetNestedObject")
+	if !m.IsValid() {
+		return out
+	}
+	obj := m.Call(nil)[0]
+	attrs := obj.MethodByName("GetAttributes").Call(nil)[0]
+	iter := attrs.MapRange()
+	for iter.Next() {
+		d, _ := iter.Value().Interface().(describable)
+		if d != nil {
+			out[iter.Key().String()] = d.GetMarkdownDescription()
+		}
+	}
+	return out
+}

@@ -1,0 +1,96 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// timestampType is an RFC 3339 string whose semantic equality compares
+// instants. timetypes.RFC3339 (which it builds on, for parsing and
+// validation) treats 2027-06-30T00:00:00Z and 2027-06-30T02:00:00+02:00 as
+// different values; for an expiry they are the same moment, and a diff
+// between them would be noise.
+type timestampType struct {
+	timetypes.RFC3339Type
+}
+
+var (
+	_ basetypes.StringTypable                    = timestampType{}
+	_ basetypes.StringValuableWithSemanticEquals = timestamp{}
+)
+
+func (t timestampType) String() string { return "provider.timestampType" }
+
+func (t timestampType) ValueType(context.Context) attr.Value { return timestamp{} }
+
+func (t timestampType) Equal(o attr.Type) bool {
+	_, ok := o.(timestampType)
+	return ok
+}
+
+func (t timestampType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
+	return timestamp{RFC3339: timetypes.RFC3339{StringValue: in}}, nil
+}
+
+func (t timestampType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+	v, err := t.StringType.ValueFromTerraform(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := v.(basetypes.StringValue)
+	if !ok {
+		return nil, fmt.Errorf("unexpected value type %T", v)
+	}
+	return timestamp{RFC3339: timetypes.RFC3339{StringValue: s}}, nil
+}
+
+// timestamp is the value of timestampType.
+type timestamp struct {
+	timetypes.RFC3339
+}
+
+func (v timestamp) Type(context.Context) attr.Type { return timestampType{} }
+
+func (v timestamp) Equal(o attr.Value) bool {
+	other, ok := o.(timestamp)
+	return ok && v.StringValue.Equal(other.StringValue)
+}
+
+// StringSemanticEquals reports whether both values name the same instant.
+func (v timestamp) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
+	other, ok := newValuable.(timestamp)
+	if !ok {
+		return false, nil
+	}
+	return sameInstant(v, other), nil
+}
+
+func sameInstant(a, b timestamp) bool {
+	if a.IsNull() || a.IsUnknown() || b.IsNull() || b.IsUnknown() {
+		return false
+	}
+	ta, errA := time.Parse(time.RFC3339, a.ValueString())
+	tb, errB := time.Parse(time.RFC3339, b.ValueString())
+	return errA == nil && errB == nil && ta.Equal(tb)
+}
+
+// instant returns the value as a time; callers check IsNull/IsUnknown first.
+func (v timestamp) instant() (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339, v.ValueString())
+	return t, err == nil
+}
+
+func timestampNull() timestamp    { return timestamp{RFC3339: timetypes.NewRFC3339Null()} }
+func timestampUnknown() timestamp { return timestamp{RFC3339: timetypes.NewRFC3339Unknown()} }
+
+// timestampOf formats t in UTC, as the API does.
+func timestampOf(t time.Time) timestamp {
+	return timestamp{RFC3339: timetypes.NewRFC3339TimeValue(t.UTC())}
+}
