@@ -244,7 +244,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		// encoding/json quotes malformed time values; scrubbing keeps an
 		// echoed credential out even there.
 		err = fmt.Errorf("%s %s: decoding %d answer: %s", r.method, r.path, resp.StatusCode,
-			scrubBytes([]byte(err.Error()), c.secrets(r)))
+			scrubString(err.Error(), c.secrets(r)))
 		if r.method == http.MethodPost {
 			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err, SentAt: st.started}
 		}
@@ -262,9 +262,6 @@ func (c *Client) failure(st *callState, r request, err error) error {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	if ctxErr := st.ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("%w (%w)", ctxErr, err)
-	}
 	err = fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	if r.method == http.MethodPost && st.lastMayHaveActed {
 		return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err, SentAt: st.started}
@@ -273,13 +270,11 @@ func (c *Client) failure(st *callState, r request, err error) error {
 }
 
 func (c *Client) apiError(r request, resp *http.Response, body []byte) *Error {
-	secrets := c.secrets(r)
-	e := decodeProblem(resp.StatusCode, resp.Header.Get("Content-Type"), scrubBytes(body, secrets))
+	e := decodeProblem(resp.StatusCode, resp.Header.Get("Content-Type"), body, c.secrets(r))
 	e.Method, e.Path = r.method, r.path
 	if d, ok := retryAfter(resp.Header); ok {
 		e.RetryAfter = d
 	}
-	e.scrub(secrets)
 	return e
 }
 

@@ -142,85 +142,109 @@ func IsOutcomeUnknown(err error) bool {
 
 // decodeProblem builds the Error of a non-2xx answer from its body: the
 // problem document when there is one (application/problem+json, or any JSON
-// object with a title or status), else a short printable excerpt.
-func decodeProblem(status int, contentType string, body []byte) *Error {
+// object with a title or status), else a short printable excerpt. Every
+// secret is replaced wherever the server may have echoed it (a proxy printing
+// request headers, a validation error quoting a password).
+func decodeProblem(status int, contentType string, body []byte, secrets []string) *Error {
+	body = scrubBytes(body, secrets)
 	e := &Error{StatusCode: status}
 	mediaType, _, _ := mime.ParseMediaType(contentType)
 	isProblemType := mediaType == "application/problem+json"
 	if isProblemType || mediaType == "" || mediaType == "application/json" || strings.HasSuffix(mediaType, "+json") {
 		var p wireProblem
 		if json.Unmarshal(body, &p) == nil && (isProblemType || p.Title != "" || p.Status != 0) {
-			e.Title, e.Detail = p.Title, p.Detail
+			// Decoding resolves JSON escapes, which can spell out a secret
+			// the raw scrub did not see.
+			e.Title, e.Detail = scrubString(p.Title, secrets), scrubString(p.Detail, secrets)
 			for _, fe := range p.Errors {
-				e.Errors = append(e.Errors, FieldError{Message: fe.Message, Location: fe.Location, Value: fe.Value})
+				e.Errors = append(e.Errors, FieldError{
+					Message:  scrubString(fe.Message, secrets),
+					Location: scrubString(fe.Location, secrets),
+					Value:    scrubValue(fe.Value, secrets),
+				})
 			}
 			return e
 		}
 	}
 	e.Title = http.StatusText(status)
-	text := body[:min(len(body), maxScanBytes)]
-	if mediaType == "text/html" || mediaType == "application/xhtml+xml" || bytes.HasPrefix(bytes.TrimSpace(text), []byte("<")) {
-		e.Detail = clean(htmlText(string(text)), maxSnippetRunes)
-	} else {
-		e.Detail = clean(string(text), maxSnippetRunes)
+	text := string(body[:min(len(body), maxScanBytes)])
+	if mediaType == "text/html" || mediaType == "application/xhtml+xml" || strings.HasPrefix(strings.TrimSpace(text), "<") {
+		text = htmlText(text)
 	}
+	// Scrubbed again after HTML entities are resolved, and before the cut,
+	// so that no secret, whole or in part, survives in the excerpt.
+	e.Detail = clip(scrubString(oneLine(text), secrets), maxSnippetRunes)
 	return e
 }
 
 const redacted = "[REDACTED]"
 
-// scrub replaces secrets in every text the server sent back, in case it
-// echoes a credential (a proxy printing request headers, a validation error
-// quoting the password). Secrets shorter than 4 bytes are not real
-// credentials and replacing them would shred the message.
-func (e *Error) scrub(secrets []string) {
+// isSecret tells whether s is worth scrubbing: values shorter than 4 bytes
+// are not real credentials, and replacing them would shred the message.
+func isSecret(s string) bool { return len(s) >= 4 }
+
+func scrubBytes(b []byte, secrets []string) []byte {
 	for _, s := range secrets {
-		if len(s) < 4 {
-			continue
-		}
-		e.Title = strings.ReplaceAll(e.Title, s, redacted)
-		e.Detail = strings.ReplaceAll(e.Detail, s, redacted)
-		for i := range e.Errors {
-			fe := &e.Errors[i]
-			fe.Message = strings.ReplaceAll(fe.Message, s, redacted)
-			fe.Location = strings.ReplaceAll(fe.Location, s, redacted)
-			if v, ok := fe.Value.(string); ok {
-				fe.Value = strings.ReplaceAll(v, s, redacted)
-			} else if fe.Value != nil {
-				// Structured values are not searched; dropping them is the
-				// only way to be sure none carries the secret.
-				if raw, err := json.Marshal(fe.Value); err != nil || strings.Contains(string(raw), s) {
-					fe.Value = redacted
-				}
-			}
+		if isSecret(s) {
+			b = bytes.ReplaceAll(b, []byte(s), []byte(redacted))
 		}
 	}
+	return b
 }
 
-// scrubBytes removes secrets from a raw body before any excerpt of it is
-// cut, so that a secret straddling the cut cannot leave a prefix behind.
-func scrubBytes(body []byte, secrets []string) []byte {
+func scrubString(v string, secrets []string) string {
 	for _, s := range secrets {
-		if len(s) >= 4 {
-			body = bytes.ReplaceAll(body, []byte(s), []byte(redacted))
+		if isSecret(s) {
+			v = strings.ReplaceAll(v, s, redacted)
 		}
 	}
-	return body
+	return v
 }
 
-// clean makes s one printable line of at most n runes, ending in "…" when cut.
-func clean(s string, n int) string {
+// scrubValue cleans a field error's value, which JSON decoding made a
+// string, number, bool, nil, []any or map[string]any.
+func scrubValue(v any, secrets []string) any {
+	switch v := v.(type) {
+	case string:
+		return scrubString(v, secrets)
+	case []any:
+		out := make([]any, len(v))
+		for i, item := range v {
+			out[i] = scrubValue(item, secrets)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, item := range v {
+			out[scrubString(k, secrets)] = scrubValue(item, secrets)
+		}
+		return out
+	}
+	return v
+}
+
+// clean makes s one printable line of at most n runes.
+func clean(s string, n int) string { return clip(oneLine(s), n) }
+
+// oneLine replaces invalid UTF-8 and unprintable characters by spaces and
+// collapses whitespace. Nothing is deleted outright, so cleaning cannot join
+// the pieces of a secret that scrubbing has already passed over.
+func oneLine(s string) string {
 	if len(s) > maxScanBytes {
 		s = s[:maxScanBytes]
 	}
-	s = strings.ToValidUTF8(s, "")
+	s = strings.ToValidUTF8(s, " ")
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsPrint(r) {
 			return r
 		}
 		return ' '
 	}, s)
-	s = strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// clip cuts s to n runes, marking the cut with "…".
+func clip(s string, n int) string {
 	if runes := []rune(s); len(runes) > n {
 		return string(runes[:n]) + "…"
 	}

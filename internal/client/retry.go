@@ -48,14 +48,18 @@ func (st *callState) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, retr
 
 func (st *callState) afterResponse(_ retryablehttp.Logger, resp *http.Response) {
 	st.client.observeDate(resp.Header, time.Now())
-	tflog.Debug(st.ctx, "Domain Trust API answer", map[string]any{
-		"method":         st.method,
-		"path":           st.path,
-		"attempt":        st.attempt,
-		"status":         resp.StatusCode,
-		"duration_ms":    time.Since(st.started).Milliseconds(),
-		"response_bytes": len(st.body),
-	})
+	fields := map[string]any{
+		"method":      st.method,
+		"path":        st.path,
+		"attempt":     st.attempt,
+		"status":      resp.StatusCode,
+		"duration_ms": time.Since(st.started).Milliseconds(),
+	}
+	// The body of an answer that will be retried is discarded unread.
+	if st.body != nil {
+		fields["response_bytes"] = len(st.body)
+	}
+	tflog.Debug(st.ctx, "Domain Trust API answer", fields)
 }
 
 // checkRetry implements the retry rules of the API contract. It never
@@ -65,7 +69,7 @@ func (st *callState) afterResponse(_ retryablehttp.Logger, resp *http.Response) 
 // 429, 502, 503 and 504. A POST creates something, so it is retried only
 // when the server provably did not act on it: 429, 503 with Retry-After
 // (both refusals), or a failure before any connection existed.
-func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+func (st *callState) checkRetry(_ context.Context, resp *http.Response, err error) (bool, error) {
 	st.lastMayHaveActed = st.mayHaveActed(resp, err)
 	if err != nil {
 		tflog.Debug(st.ctx, "Domain Trust API attempt failed", map[string]any{
@@ -75,9 +79,6 @@ func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err er
 			"duration_ms": time.Since(st.started).Milliseconds(),
 			"error":       err.Error(),
 		})
-	}
-	if ctx.Err() != nil {
-		return false, nil
 	}
 	if err != nil {
 		if !transient(err) {

@@ -14,7 +14,11 @@ func (Secret) String() string { return redacted }
 
 func (Secret) GoString() string { return `"` + redacted + `"` }
 
-func (Secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+// Format takes precedence over String and GoString for every verb, which is
+// what keeps %x, %q and width tricks from printing the value.
+func (s Secret) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), string(s)); _ = io.EOF
+}
 
 func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 

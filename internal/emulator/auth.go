@@ -8,8 +8,8 @@ import (
 // caller is the authenticated principal of a request, copied out of the store so
 // that handlers can use it after the read lock is released.
 type caller struct {
-	userID, orgID, keyID string
-	role                 Role
+	userID, orgID string
+	role          Role
 }
 
 // authenticate accepts "Authorization: Bearer <secret>" with a key that exists and
@@ -28,7 +28,7 @@ func (e *Emulator) authenticate(r *http.Request) (caller, bool) {
 		return caller{}, false
 	}
 	u := e.st.users[k.userID]
-	return caller{userID: u.id, orgID: u.orgID, keyID: k.id, role: u.role}, true
+	return caller{userID: u.id, orgID: u.orgID, role: u.role}, true
 }
 
 // targetUser resolves the user a caller names in userID ("" = the caller). An admin

@@ -287,32 +287,49 @@ func encodeBody(body any, asCBOR bool) ([]byte, string, error) {
 	return data, mediaJSON, err
 }
 
-// writeResponse sends resp in the format and encoding the request asked for, with
-// the Date header taken from the emulator's clock so clients can measure skew.
-func (e *Emulator) writeResponse(w http.ResponseWriter, r *http.Request, resp response) {
-	h := w.Header()
+// rendered is an answer ready to go on the wire.
+type rendered struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// render encodes resp in the format and encoding the request asked for, with the
+// Date header taken from the emulator's clock so clients can measure skew.
+func (e *Emulator) render(r *http.Request, resp response) rendered {
+	out := rendered{status: resp.status, header: http.Header{}}
 	for k, v := range resp.header {
-		h[k] = v
+		out.header[k] = v
 	}
-	h.Set("Date", e.Now().UTC().Format(http.TimeFormat))
+	out.header.Set("Date", e.Now().UTC().Format(http.TimeFormat))
 	if resp.body == nil {
-		w.WriteHeader(resp.status)
-		return
+		return out
 	}
 	asCBOR := wantsCBOR(strings.Join(r.Header.Values("Accept"), ","))
 	data, mediaType, err := encodeBody(resp.body, asCBOR)
 	if err != nil {
 		e.log.Error("encoding an answer failed", "err", err)
-		resp = problemResponse(http.StatusInternalServerError, "the answer could not be encoded")
-		data, mediaType, _ = encodeBody(resp.body, asCBOR)
+		out.status = http.StatusInternalServerError
+		data, mediaType, _ = encodeBody(problemResponse(out.status, "the answer could not be encoded").body, asCBOR)
 	}
-	h.Set("Content-Type", mediaType)
-	h.Set("Vary", "Accept, Accept-Encoding")
+	out.header.Set("Content-Type", mediaType)
+	out.header.Set("Vary", "Accept, Accept-Encoding")
 	if enc := responseEncoding(strings.Join(r.Header.Values("Accept-Encoding"), ",")); enc != "" {
 		data = compress(enc, data)
-		h.Set("Content-Encoding", enc)
+		out.header.Set("Content-Encoding", enc)
 	}
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(resp.status)
-	_, _ = w.Write(data)
+	out.header.Set("Content-Length", strconv.Itoa(len(data)))
+	out.body = data
+	return out
+}
+
+func (out rendered) write(w http.ResponseWriter) {
+	h := w.Header()
+	for k, v := range out.header {
+		h[k] = v
+	}
+	w.WriteHeader(out.status)
+	if out.body != nil {
+		_, _ = w.Write(out.body)
+	}
 }

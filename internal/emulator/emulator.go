@@ -170,10 +170,10 @@ func matchPath(pattern, escaped string) (string, bool) {
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == statsPath:
-		e.serveStats(w, r)
+		e.render(r, e.serveStats(r)).write(w)
 		return
 	case strings.HasPrefix(r.URL.Path, privatePath):
-		e.writeResponse(w, r, problemResponse(http.StatusNotFound, "no such route"))
+		e.render(r, problemResponse(http.StatusNotFound, "no such route")).write(w)
 		return
 	}
 	start := time.Now()
@@ -182,10 +182,12 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rt != nil {
 		name = rt.name()
 	}
-	resp = e.serve(r, rt, id, resp)
-	e.writeResponse(w, r, resp)
-	e.stats.record(name, resp.status)
-	e.log.Debug("request", "route", name, "status", resp.status, "duration", time.Since(start))
+	out := e.render(r, e.serve(r, rt, id, resp))
+	// Counted before the answer leaves, so a client that reads the statistics right
+	// after its answer sees its own request.
+	e.stats.record(name, out.status)
+	out.write(w)
+	e.log.Debug("request", "route", name, "status", out.status, "duration", time.Since(start))
 }
 
 // serve runs everything between routing and encoding: latency, fault injection,
@@ -218,6 +220,9 @@ func (e *Emulator) serve(r *http.Request, rt *route, id string, unrouted respons
 		req.caller = c
 	}
 	if rt.body {
+		if r.ContentLength > e.maxBody {
+			return problemResponse(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body exceeds %d bytes", e.maxBody))
+		}
 		body, p := decodeRequestBody(r.Header.Get("Content-Type"), r.Header.Get("Content-Encoding"), r.Body, e.maxBody)
 		if p != nil {
 			return *p
@@ -245,16 +250,15 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (e *Emulator) serveStats(w http.ResponseWriter, r *http.Request) {
+func (e *Emulator) serveStats(r *http.Request) response {
 	if r.Method != http.MethodGet {
-		e.writeResponse(w, r, problemResponse(http.StatusMethodNotAllowed, r.Method+" is not allowed here").with("Allow", http.MethodGet))
-		return
+		return problemResponse(http.StatusMethodNotAllowed, r.Method+" is not allowed here").with("Allow", http.MethodGet)
 	}
-	e.writeResponse(w, r, ok(http.StatusOK, e.Stats()))
+	return answer(http.StatusOK, e.Stats())
 }
 
 func (e *Emulator) getVersion(*apiRequest) response {
-	return ok(http.StatusOK, versionDoc{Version: apiVersion})
+	return answer(http.StatusOK, versionDoc{Version: apiVersion})
 }
 
 // internalError logs a failure of the emulator itself, such as a state file that

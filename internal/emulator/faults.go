@@ -18,9 +18,9 @@ type faults struct {
 
 func newFaults(seed int64, faultRate, lostRate float64, latency time.Duration) *faults {
 	if seed == 0 {
-		seed = rand.Int64()
+		seed = rand.Int64() //nolint:gosec // fault injection needs reproducibility, not secrecy
 	}
-	f := &faults{rng: rand.New(rand.NewPCG(uint64(seed), uint64(seed)>>1^0x9e3779b97f4a7c15))}
+	f := &faults{rng: rand.New(rand.NewPCG(uint64(seed), uint64(seed)>>1^0x9e3779b97f4a7c15))} //nolint:gosec // as above
 	f.set(faultRate, lostRate, latency)
 	return f
 }

@@ -29,13 +29,11 @@ func (o object) get(name string) (any, bool) {
 	return v, found && v != nil
 }
 
-// child returns the object in field name; a missing one is reported when required.
-func (o object) child(name string, required bool, errs *errs) (object, bool) {
+// child returns the object in the required field name.
+func (o object) child(name string, errs *errs) (object, bool) {
 	v, found := o.get(name)
 	if !found {
-		if required {
-			errs.add(o.at(name), name+" is required", nil)
-		}
+		errs.add(o.at(name), name+" is required", nil)
 		return object{}, false
 	}
 	m, isMap := v.(map[string]any)

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"time"
@@ -20,7 +21,7 @@ func (e *Emulator) createKey(req *apiRequest) response {
 	var description, environment, userID string
 	var expiry time.Time
 	var haveEnv, haveExpiry bool
-	if in, found := req.body.child(fieldKey, true, &errs); found {
+	if in, found := req.body.child(fieldKey, &errs); found {
 		description, _ = in.description(&errs)
 		if environment, haveEnv = in.requiredStr(fieldEnvironment, &errs); haveEnv && !validEnvironment(environment) {
 			errs.add(in.at(fieldEnvironment), `environment must be "testing" or "production"`, environment)
@@ -55,7 +56,7 @@ func (e *Emulator) createKey(req *apiRequest) response {
 	}
 	w := k.wire()
 	w.Key = secret
-	return ok(http.StatusCreated, keyEnvelope{Key: w})
+	return answer(http.StatusCreated, keyEnvelope{Key: w})
 }
 
 // listFilter is GET /keys's validated query.
@@ -81,8 +82,7 @@ func (f *listFilter) matches(k *apiKey) bool {
 
 // parseListQuery validates GET /keys's query. An empty parameter counts as absent;
 // unknown parameters are ignored.
-func parseListQuery(r *http.Request) (listFilter, errs) {
-	q := r.URL.Query()
+func parseListQuery(q url.Values) (listFilter, errs) {
 	f := listFilter{limit: defaultPageSize, environment: q.Get("environment"), userID: q.Get("userID")}
 	var errs errs
 	if f.environment != "" && !validEnvironment(f.environment) {
@@ -123,7 +123,12 @@ func parseListQuery(r *http.Request) (listFilter, errs) {
 
 // listKeys is GET /keys: one user's keys in (created, id) order, a page at a time.
 func (e *Emulator) listKeys(req *apiRequest) response {
-	f, errs := parseListQuery(req.http)
+	// r.URL.Query would silently drop a malformed pair such as a half-escaped token.
+	q, err := url.ParseQuery(req.http.URL.RawQuery)
+	if err != nil {
+		return problemResponse(http.StatusBadRequest, "malformed query string: "+err.Error())
+	}
+	f, errs := parseListQuery(q)
 	if len(errs) > 0 {
 		return validationFailed(errs)
 	}
@@ -150,7 +155,7 @@ func (e *Emulator) listKeys(req *apiRequest) response {
 		}
 		page.Keys = append(page.Keys, k.wire())
 	}
-	return ok(http.StatusOK, page)
+	return answer(http.StatusOK, page)
 }
 
 // getKey is GET /keys/{id}; the secret is never part of the answer.
@@ -161,7 +166,7 @@ func (e *Emulator) getKey(req *apiRequest) response {
 	if k == nil {
 		return keyNotFound()
 	}
-	return ok(http.StatusOK, keyEnvelope{Key: k.wire()})
+	return answer(http.StatusOK, keyEnvelope{Key: k.wire()})
 }
 
 // immutableKeyFields are key fields a PATCH may not carry: the SDK's update model
@@ -178,7 +183,7 @@ func (e *Emulator) updateKey(req *apiRequest) response {
 		return keyNotFound()
 	}
 	var errs errs
-	in, _ := req.body.child(fieldKey, true, &errs)
+	in, _ := req.body.child(fieldKey, &errs)
 	for _, name := range immutableKeyFields {
 		if v, present := in.get(name); present {
 			errs.add(in.at(name), name+" cannot be changed", v)
@@ -199,7 +204,7 @@ func (e *Emulator) updateKey(req *apiRequest) response {
 	if err := e.commit(); err != nil {
 		return e.internalError(err)
 	}
-	return ok(http.StatusOK, keyEnvelope{Key: k.wire()})
+	return answer(http.StatusOK, keyEnvelope{Key: k.wire()})
 }
 
 // deleteKey is DELETE /keys/{id}. The key stops authenticating at once.

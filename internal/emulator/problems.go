@@ -16,7 +16,7 @@ type response struct {
 	header http.Header
 }
 
-func ok(status int, body any) response { return response{status: status, body: body} }
+func answer(status int, body any) response { return response{status: status, body: body} }
 
 func problemResponse(status int, detail string) response {
 	return response{status: status, body: &problem{Title: http.StatusText(status), Status: status, Detail: detail}}

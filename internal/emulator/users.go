@@ -11,7 +11,7 @@ import (
 func (e *Emulator) getUser(req *apiRequest) response {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	return ok(http.StatusOK, userEnvelope{User: e.st.users[req.caller.userID].wire()})
+	return answer(http.StatusOK, userEnvelope{User: e.st.users[req.caller.userID].wire()})
 }
 
 // login is POST /auth/login: email and password buy an auto-generated testing key
@@ -19,7 +19,7 @@ func (e *Emulator) getUser(req *apiRequest) response {
 func (e *Emulator) login(req *apiRequest) response {
 	var errs errs
 	var email, password string
-	if in, found := req.body.child(fieldLogin, true, &errs); found {
+	if in, found := req.body.child(fieldLogin, &errs); found {
 		email, _ = in.requiredStr(fieldEmail, &errs)
 		password, _ = in.requiredStr(fieldPassword, &errs)
 	}
@@ -45,5 +45,5 @@ func (e *Emulator) login(req *apiRequest) response {
 	}
 	w := k.wire()
 	w.Key = secret
-	return ok(http.StatusOK, keyEnvelope{Key: w})
+	return answer(http.StatusOK, keyEnvelope{Key: w})
 }

@@ -199,6 +199,10 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		resp.Diagnostics.Append(apiDiagnostics("create the Domain Trust API key", err)...)
 		return
 	}
+	// Defence in depth: whatever logs on this context from here on, the
+	// secret is masked.
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, key.Secret.Reveal())
+	ctx = tflog.MaskMessageStrings(ctx, key.Secret.Reveal())
 	tflog.Info(ctx, "created Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
 
 	plan.ID = types.StringValue(key.ID)

@@ -45,7 +45,7 @@ func newTFCLI(t *testing.T, env *testEnv) *tfCLI {
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
-	server := providerserver.NewProtocol6(New("test", WithClock(env.clock))())
+	server := providerserver.NewProtocol6(env.provider()())
 	go func() {
 		err := tf6server.Serve(Address, server,
 			tf6server.WithDebug(ctx, reattach, closed),

@@ -42,7 +42,7 @@ type createGroup struct {
 
 // maxCreateAttempts bounds how often a create whose answer was lost is
 // reconciled and sent again.
-const maxCreateAttempts = 4
+const maxCreateAttempts = 6
 
 // clockSkewAllowance widens the window in which an orphan's creation time
 // must lie: the server's Date header has one-second resolution.

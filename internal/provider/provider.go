@@ -189,11 +189,16 @@ func (p *domainTrustProvider) Resources(_ context.Context) []func() resource.Res
 }
 
 func (p *domainTrustProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		func() datasource.DataSource { return &apiKeyDataSource{} },
+		func() datasource.DataSource { return &apiKeysDataSource{} },
+	}
 }
 
 func (p *domainTrustProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return []func() ephemeral.EphemeralResource{
+		func() ephemeral.EphemeralResource { return &apiKeyEphemeralResource{} },
+	}
 }
 
 func userAgent(version, terraformVersion string) string {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -55,14 +56,18 @@ func newTestEnv(t *testing.T, productionAccess bool, opts ...envOption) *testEnv
 // waits short enough that injected faults do not slow tests down.
 func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"domaintrust": providerserver.NewProtocol6WithError(New("test",
-			WithClock(e.clock),
-			WithClientConfig(func(c *client.Config) {
-				c.RetryWaitMin = time.Millisecond
-				c.RetryWaitMax = 20 * time.Millisecond
-			}),
-		)()),
+		"domaintrust": providerserver.NewProtocol6WithError(e.provider()()),
 	}
+}
+
+func (e *testEnv) provider() func() provider.Provider {
+	return New("test",
+		WithClock(e.clock),
+		WithClientConfig(func(c *client.Config) {
+			c.RetryWaitMin = time.Millisecond
+			c.RetryWaitMax = 20 * time.Millisecond
+		}),
+	)
 }
 
 // providerBlock configures the provider for this environment's admin.

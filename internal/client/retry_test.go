@@ -1,0 +1,551 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"syscall"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// idempotentCalls are the GET, PATCH and DELETE calls with the answer that
+// makes each succeed.
+var idempotentCalls = []struct {
+	method  string
+	call    func(*Client) error
+	succeed func(*testing.T, http.ResponseWriter)
+}{
+	{http.MethodGet,
+		func(c *Client) error { _, err := c.GetKey(context.Background(), "k1"); return err },
+		func(t *testing.T, w http.ResponseWriter) { replyJSON(w, 200, golden(t, "key_get_response.json")) }},
+	{http.MethodPatch,
+		func(c *Client) error {
+			d := "x"
+			_, err := c.UpdateKey(context.Background(), "k1", UpdateKeyInput{Description: &d})
+			return err
+		},
+		func(t *testing.T, w http.ResponseWriter) { replyJSON(w, 200, golden(t, "key_update_response.json")) }},
+	{http.MethodDelete,
+		func(c *Client) error { return c.DeleteKey(context.Background(), "k1") },
+		func(_ *testing.T, w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }},
+}
+
+func createKey(c *Client) error {
+	_, err := c.CreateKey(context.Background(), CreateKeyInput{Description: "d", Environment: "testing", Expiry: time.Now().Add(time.Hour)})
+	return err
+}
+
+func replyStatus(status int, retryAfter string) func(*testing.T, http.ResponseWriter) {
+	return func(_ *testing.T, w http.ResponseWriter) {
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
+		}
+		replyProblem(w, status, []byte(fmt.Sprintf(`{"title":%q,"status":%d}`, http.StatusText(status), status)))
+	}
+}
+
+// cutShort announces a body longer than what it sends, then hangs up: the
+// connection is lost while the answer is read.
+func cutShort(t *testing.T, w http.ResponseWriter) {
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"key\": {")
+	_ = buf.Flush()
+	_ = conn.Close()
+}
+
+var transientFailures = []struct {
+	name string
+	fail func(*testing.T, http.ResponseWriter)
+}{
+	{"429", replyStatus(http.StatusTooManyRequests, "")},
+	{"502", replyStatus(http.StatusBadGateway, "")},
+	{"503", replyStatus(http.StatusServiceUnavailable, "")},
+	{"503 with Retry-After", replyStatus(http.StatusServiceUnavailable, "0")},
+	{"504", replyStatus(http.StatusGatewayTimeout, "")},
+	{"connection lost", hangUp},
+	{"answer cut short", cutShort},
+}
+
+func TestIdempotentCallsRetriedOnTransientFailures(t *testing.T) {
+	for _, call := range idempotentCalls {
+		for _, failure := range transientFailures {
+			t.Run(call.method+" "+failure.name, func(t *testing.T) {
+				f := newFake(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+					if n < 2 {
+						failure.fail(t, w)
+						return
+					}
+					call.succeed(t, w)
+				})
+				c := newTestClient(t, f.URL+"/api")
+				if err := call.call(c); err != nil {
+					t.Fatalf("err = %v, want success after retries", err)
+				}
+				if n := f.count(); n != 3 {
+					t.Errorf("%d requests, want 3", n)
+				}
+			})
+		}
+	}
+}
+
+func TestIdempotentCallsRetriedOnRefusedConnection(t *testing.T) {
+	for _, call := range idempotentCalls {
+		t.Run(call.method, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) { call.succeed(t, w) })
+			hc, dials := refuseFirstDials(t, 2)
+			c := newTestClient(t, f.URL+"/api", func(c *Config) { c.HTTPClient = hc })
+			if err := call.call(c); err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			if d, n := dials.Load(), f.count(); d != 3 || n != 1 {
+				t.Errorf("%d dials and %d requests, want 3 and 1", d, n)
+			}
+		})
+	}
+}
+
+func TestPermanentFailuresNotRetried(t *testing.T) {
+	statuses := []int{400, 401, 403, 404, 409, 413, 422, 500, 501}
+	for _, call := range idempotentCalls {
+		for _, status := range statuses {
+			t.Run(fmt.Sprintf("%s %d", call.method, status), func(t *testing.T) {
+				f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) { replyStatus(status, "")(t, w) })
+				c := newTestClient(t, f.URL+"/api")
+				err := call.call(c)
+				var apiErr *Error
+				if !errors.As(err, &apiErr) || apiErr.StatusCode != status || IsOutcomeUnknown(err) {
+					t.Fatalf("err = %v, want an *Error with status %d", err, status)
+				}
+				if apiErr.Method != call.method || apiErr.Path != "/keys/k1" {
+					t.Errorf("error names %s %s", apiErr.Method, apiErr.Path)
+				}
+				if n := f.count(); n != 1 {
+					t.Errorf("%d requests, want 1", n)
+				}
+			})
+		}
+	}
+}
+
+// TestPostRetriedWhenServerDidNotAct: 429 and 503 with Retry-After are
+// refusals, so re-sending the create cannot create twice.
+func TestPostRetriedWhenServerDidNotAct(t *testing.T) {
+	for _, failure := range []struct {
+		name string
+		fail func(*testing.T, http.ResponseWriter)
+	}{
+		{"429", replyStatus(http.StatusTooManyRequests, "")},
+		{"429 with Retry-After", replyStatus(http.StatusTooManyRequests, "0")},
+		{"503 with Retry-After", replyStatus(http.StatusServiceUnavailable, "0")},
+	} {
+		t.Run(failure.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+				if n == 0 {
+					failure.fail(t, w)
+					return
+				}
+				replyJSON(w, http.StatusCreated, golden(t, "key_create_response.json"))
+			})
+			c := newTestClient(t, f.URL+"/api")
+			if err := createKey(c); err != nil {
+				t.Fatal(err)
+			}
+			if n := f.count(); n != 2 {
+				t.Errorf("%d requests, want 2", n)
+			}
+		})
+	}
+}
+
+// TestPostNeverRepeatedAfterAmbiguousFailure is the no-duplicate rule: once
+// the server may have acted on a create, it is not sent again and the caller
+// learns that the outcome is unknown.
+func TestPostNeverRepeatedAfterAmbiguousFailure(t *testing.T) {
+	for _, failure := range []struct {
+		name string
+		fail func(*testing.T, http.ResponseWriter)
+	}{
+		{"500", replyStatus(http.StatusInternalServerError, "")},
+		{"502", replyStatus(http.StatusBadGateway, "")},
+		{"503 without Retry-After", replyStatus(http.StatusServiceUnavailable, "")},
+		{"504", replyStatus(http.StatusGatewayTimeout, "")},
+		{"connection lost after the request was read", hangUp},
+		{"answer cut short", cutShort},
+	} {
+		for _, call := range []struct {
+			name string
+			do   func(*Client) error
+			path string
+		}{
+			{"CreateKey", createKey, "/keys"},
+			{"Login", func(c *Client) error { _, err := c.Login(context.Background(), "a@b.c", "password"); return err }, "/auth/login"},
+		} {
+			t.Run(call.name+" "+failure.name, func(t *testing.T) {
+				f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) { failure.fail(t, w) })
+				c := newTestClient(t, f.URL+"/api")
+				before := time.Now()
+				err := call.do(c)
+				assertOutcomeUnknown(t, err, call.path, before)
+				if n := f.count(); n != 1 {
+					t.Errorf("server saw %d POSTs, want exactly 1", n)
+				}
+			})
+		}
+	}
+}
+
+func assertOutcomeUnknown(t *testing.T, err error, path string, before time.Time) {
+	t.Helper()
+	var ou *OutcomeUnknownError
+	if !errors.As(err, &ou) {
+		t.Fatalf("err = %T %v, want *OutcomeUnknownError", err, err)
+	}
+	if ou.Method != http.MethodPost || ou.Path != path || ou.Cause == nil {
+		t.Errorf("OutcomeUnknownError = %+v", ou)
+	}
+	if ou.SentAt.Before(before) || ou.SentAt.After(time.Now()) {
+		t.Errorf("SentAt %v outside the call", ou.SentAt)
+	}
+}
+
+func TestPostNotRepeatedAfterTimeout(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	})
+	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.RequestTimeout = 50 * time.Millisecond })
+	before := time.Now()
+	err := createKey(c)
+	assertOutcomeUnknown(t, err, "/keys", before)
+	if n := f.count(); n != 1 {
+		t.Errorf("server saw %d POSTs, want exactly 1", n)
+	}
+}
+
+func TestPostNotRepeatedAfterCancellationInFlight(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		cancel()
+		<-r.Context().Done()
+	})
+	c := newTestClient(t, f.URL+"/api")
+	_, err := c.CreateKey(ctx, CreateKeyInput{Environment: "testing"})
+	assertOutcomeUnknown(t, err, "/keys", time.Now().Add(-time.Minute))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want it to wrap context.Canceled", err)
+	}
+	if n := f.count(); n != 1 {
+		t.Errorf("server saw %d POSTs", n)
+	}
+}
+
+// refuseFirstDials returns an HTTP client whose first n dials go to an
+// address nothing listens on, so they fail before any byte is sent.
+func refuseFirstDials(t *testing.T, n int32) (*http.Client, *atomic.Int32) {
+	closed := closedAddr(t)
+	var dials atomic.Int32
+	d := &net.Dialer{}
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if dials.Add(1) <= n {
+				addr = closed
+			}
+			return d.DialContext(ctx, network, addr)
+		},
+	}}, &dials
+}
+
+func TestPostRetriedAfterRefusedConnection(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		replyJSON(w, http.StatusCreated, golden(t, "key_create_response.json"))
+	})
+	hc, dials := refuseFirstDials(t, 1)
+	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.HTTPClient = hc })
+	if err := createKey(c); err != nil {
+		t.Fatalf("err = %v, want success after a refused dial", err)
+	}
+	if d, n := dials.Load(), f.count(); d != 2 || n != 1 {
+		t.Errorf("%d dials and %d POSTs, want 2 and 1", d, n)
+	}
+}
+
+func TestRefusedConnectionExhaustsRetries(t *testing.T) {
+	hc, dials := refuseFirstDials(t, 100)
+	c := newTestClient(t, "http://"+closedAddr(t)+"/api", func(c *Config) {
+		c.HTTPClient = hc
+		c.MaxRetries = 2
+	})
+	err := createKey(c)
+	if err == nil || IsOutcomeUnknown(err) {
+		t.Fatalf("err = %v, want a plain connection error: nothing was sent", err)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("err = %v, want it to wrap ECONNREFUSED", err)
+	}
+	if d := dials.Load(); d != 3 {
+		t.Errorf("%d dials, want 3 (1 + MaxRetries)", d)
+	}
+}
+
+func TestCertificateErrorNotRetried(t *testing.T) {
+	var handled atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { handled.Add(1) }))
+	// The server's own log of the failed handshake is expected noise.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	defer srv.Close()
+	var dials atomic.Int32
+	d := &net.Dialer{}
+	hc := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return d.DialContext(ctx, network, addr)
+		},
+	}}
+	c := newTestClient(t, srv.URL+"/api", func(c *Config) { c.HTTPClient = hc })
+	if _, err := c.GetKey(context.Background(), "k1"); err == nil {
+		t.Fatal("an untrusted certificate was accepted")
+	}
+	if d := dials.Load(); d != 1 {
+		t.Errorf("%d dials, want 1: a certificate error cannot heal", d)
+	}
+	if handled.Load() != 0 {
+		t.Error("request reached the handler")
+	}
+}
+
+func TestRequestTimeoutIsPerAttempt(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 0 {
+			<-r.Context().Done()
+			return
+		}
+		replyJSON(w, 200, golden(t, "key_get_response.json"))
+	})
+	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.RequestTimeout = 100 * time.Millisecond })
+	if _, err := c.GetKey(context.Background(), "k1"); err != nil {
+		t.Fatalf("err = %v, want success on the second attempt", err)
+	}
+	if n := f.count(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+func TestMaxRetries(t *testing.T) {
+	for _, tc := range []struct {
+		maxRetries, attempts int
+	}{{-1, 1}, {1, 2}, {3, 4}, {0, 1 + DefaultMaxRetries}} {
+		t.Run(fmt.Sprint(tc.maxRetries), func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				replyStatus(http.StatusServiceUnavailable, "")(t, w)
+			})
+			c := newTestClient(t, f.URL+"/api", func(c *Config) { c.MaxRetries = tc.maxRetries })
+			_, err := c.GetKey(context.Background(), "k1")
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || apiErr.Title != "Service Unavailable" {
+				t.Fatalf("err = %v, want the last 503 decoded", err)
+			}
+			if n := f.count(); n != tc.attempts {
+				t.Errorf("%d attempts, want %d", n, tc.attempts)
+			}
+		})
+	}
+}
+
+func TestRetryAfterCappedAtRetryWaitMax(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		if n == 0 {
+			replyStatus(http.StatusTooManyRequests, "1")(t, w)
+			return
+		}
+		replyJSON(w, 200, golden(t, "version_response.json"))
+	})
+	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.RetryWaitMax = 5 * time.Millisecond })
+	start := time.Now()
+	if _, err := c.Version(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed > 500*time.Millisecond {
+		t.Errorf("took %v: Retry-After: 1 was not capped at 5ms", elapsed)
+	}
+	if n := f.count(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel() // the only test that really waits a second
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		t.Run(method, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if n == 0 {
+					replyStatus(http.StatusServiceUnavailable, "1")(t, w)
+					return
+				}
+				replyJSON(w, http.StatusCreated, golden(t, "key_create_response.json"))
+			})
+			c := newTestClient(t, f.URL+"/api", func(c *Config) { c.RetryWaitMax = 3 * time.Second })
+			var err error
+			if method == http.MethodPost {
+				err = createKey(c)
+			} else {
+				_, err = c.GetKey(context.Background(), "k1")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			reqs := f.requests()
+			if len(reqs) != 2 {
+				t.Fatalf("%d requests, want 2", len(reqs))
+			}
+			if gap := reqs[1].Arrived.Sub(reqs[0].Arrived); gap < 950*time.Millisecond || gap > 2500*time.Millisecond {
+				t.Errorf("retried after %v, want the 1s Retry-After asked for", gap)
+			}
+		})
+	}
+}
+
+func TestRetryAfterReportedOnFinalError(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		replyStatus(http.StatusTooManyRequests, "7")(t, w)
+	})
+	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.MaxRetries = 1 })
+	_, err := c.GetKey(context.Background(), "k1")
+	var apiErr *Error
+	if !IsRateLimited(err) || !errors.As(err, &apiErr) || apiErr.RetryAfter != 7*time.Second {
+		t.Fatalf("err = %#v, want a 429 with RetryAfter 7s", err)
+	}
+}
+
+func TestRetryAfterParsing(t *testing.T) {
+	now := time.Now()
+	for _, tc := range []struct {
+		value string
+		want  time.Duration
+		ok    bool
+		slack time.Duration
+	}{
+		{"", 0, false, 0},
+		{"soon", 0, false, 0},
+		{"-3", 0, false, 0},
+		{"0", 0, true, 0},
+		{"120", 120 * time.Second, true, 0},
+		{"99999999999999", 365 * 24 * time.Hour, true, 0},
+		{now.Add(-time.Hour).UTC().Format(http.TimeFormat), 0, true, 0},
+		{now.Add(time.Hour).UTC().Format(http.TimeFormat), time.Hour, true, 2 * time.Second},
+		{now.Add(time.Hour).UTC().Format(time.RFC850), time.Hour, true, 2 * time.Second},
+	} {
+		h := http.Header{}
+		if tc.value != "" {
+			h.Set("Retry-After", tc.value)
+		}
+		got, ok := retryAfter(h)
+		if ok != tc.ok || got < tc.want-tc.slack || got > tc.want+tc.slack {
+			t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tc.value, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestBackoffExponentialWithJitter(t *testing.T) {
+	st := &callState{ctx: context.Background()}
+	const waitMin, waitMax = 10 * time.Millisecond, time.Second
+	for retry := range 70 {
+		ceiling := waitMax
+		if retry < 7 {
+			ceiling = waitMin << retry
+		}
+		seen := map[time.Duration]bool{}
+		for range 50 {
+			wait := st.backoff(waitMin, waitMax, retry, nil)
+			if wait < ceiling/2 || wait > ceiling {
+				t.Fatalf("retry %d: wait %v outside [%v, %v]", retry, wait, ceiling/2, ceiling)
+			}
+			seen[wait] = true
+		}
+		if len(seen) < 2 {
+			t.Errorf("retry %d: no jitter, always %v", retry, seen)
+		}
+	}
+}
+
+func TestBackoffUsesRetryAfter(t *testing.T) {
+	st := &callState{ctx: context.Background()}
+	resp := func(v string) *http.Response {
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {v}}}
+	}
+	if got := st.backoff(time.Millisecond, time.Minute, 0, resp("3")); got != 3*time.Second {
+		t.Errorf("Retry-After 3 -> %v", got)
+	}
+	if got := st.backoff(time.Millisecond, 2*time.Second, 0, resp("3")); got != 2*time.Second {
+		t.Errorf("Retry-After 3 with max 2s -> %v", got)
+	}
+	if got := st.backoff(time.Millisecond, time.Minute, 0, resp("0")); got != 0 {
+		t.Errorf("Retry-After 0 -> %v", got)
+	}
+	if got := st.backoff(time.Second, time.Minute, 0, resp("later")); got < 500*time.Millisecond || got > time.Second {
+		t.Errorf("unparsable Retry-After -> %v, want exponential backoff", got)
+	}
+}
+
+func TestCancellationDuringBackoffReturnsPromptly(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		retryAfter string
+		waitMin    time.Duration
+	}{
+		{"Retry-After wait", "30", time.Millisecond},
+		{"exponential wait", "", 30 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				replyStatus(http.StatusServiceUnavailable, tc.retryAfter)(t, w)
+			})
+			c := newTestClient(t, f.URL+"/api", func(c *Config) {
+				c.RetryWaitMin = tc.waitMin
+				c.RetryWaitMax = time.Minute
+			})
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(50*time.Millisecond, cancel)
+			start := time.Now()
+			_, err := c.GetKey(ctx, "k1")
+			if elapsed := time.Since(start); elapsed > time.Second {
+				t.Errorf("returned after %v, want promptly after the 50ms cancel", elapsed)
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("err = %v, want context.Canceled", err)
+			}
+			if n := f.count(); n != 1 {
+				t.Errorf("%d requests, want 1", n)
+			}
+		})
+	}
+}
+
+func TestCancelledContextSendsNothing(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) { w.WriteHeader(http.StatusNoContent) })
+	c := newTestClient(t, f.URL+"/api")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := c.CreateKey(ctx, CreateKeyInput{Environment: "testing"})
+	if !errors.Is(err, context.Canceled) || IsOutcomeUnknown(err) {
+		t.Errorf("err = %v, want context.Canceled and a known outcome", err)
+	}
+	if n := f.count(); n != 0 {
+		t.Errorf("%d requests sent with a cancelled context", n)
+	}
+}

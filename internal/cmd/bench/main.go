@@ -1,0 +1,187 @@
+// Command bench measures the provider against Terraform's own floor: the same
+// four steps (create N keys, refresh them with a plan, change every
+// expiration, destroy) on N domaintrust_api_key resources and on N built-in
+// terraform_data resources with equivalent inputs, interleaved step by step
+// so that noise from other work on the machine hits both sides alike.
+//
+// It is driven by scripts/bench.sh (make bench), which builds the provider,
+// the emulator and this program. Settings come from the environment:
+//
+//	BENCH_NS            resource counts of the main pass       (default "100 500 1000")
+//	BENCH_RUNS          runs per point; the median is reported  (default 3)
+//	BENCH_PARALLELISM   terraform -parallelism                  (default 10, Terraform's default)
+//	BENCH_REFRESH       refresh during the update and destroy steps (default false)
+//	BENCH_LATENCY       emulator latency of the second pass; 0 skips it (default 50ms)
+//	BENCH_LATENCY_NS    resource counts of the latency pass     (default "500")
+//	BENCH_LATENCY_RUNS  runs per point of the latency pass      (default BENCH_RUNS)
+//	BENCH_KEEP          keep the work directory (logs, states) for inspection
+//
+// The Markdown report goes to stdout, progress to stderr.
+//
+// Invoked as "bench wrap-provider", it is the dev_overrides stand-in for the
+// provider binary: it runs the real provider as its child with the same
+// standard streams and records the child's peak RSS and CPU time from wait4.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == wrapCommand {
+		os.Exit(wrapProvider(os.Args[2:]))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	code := run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+type config struct {
+	terraform, provider, emulator string
+	goVersion                     string
+
+	ns          []int
+	runs        int
+	parallelism int
+	refresh     bool
+	latency     time.Duration
+	latencyNs   []int
+	latencyRuns int
+	keep        bool
+}
+
+func run(ctx context.Context, args []string) int {
+	cfg, err := parseConfig(args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 2
+	}
+	b, err := newBench(cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	report, err := b.run(ctx)
+	cleanupErr := b.cleanup()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		if ctx.Err() != nil {
+			return 130
+		}
+		return 1
+	}
+	if cleanupErr != nil {
+		fmt.Fprintln(os.Stderr, "bench: cleanup:", cleanupErr)
+	}
+	fmt.Print(report)
+	return 0
+}
+
+func parseConfig(args []string) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.StringVar(&c.terraform, "terraform", "terraform", "terraform binary")
+	fs.StringVar(&c.provider, "provider", "", "provider binary to measure (required)")
+	fs.StringVar(&c.emulator, "emulator", "", "domaintrust-emulator binary (required)")
+	fs.StringVar(&c.goVersion, "go-version", "", "Go version the binaries were built with, for the report")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.provider == "" || c.emulator == "" {
+		return c, errors.New("-provider and -emulator are required")
+	}
+	var err error
+	if c.ns, err = envInts("BENCH_NS", "100 500 1000"); err != nil {
+		return c, err
+	}
+	if c.runs, err = envInt("BENCH_RUNS", 3); err != nil {
+		return c, err
+	}
+	if c.parallelism, err = envInt("BENCH_PARALLELISM", 10); err != nil {
+		return c, err
+	}
+	if c.refresh, err = envBool("BENCH_REFRESH", false); err != nil {
+		return c, err
+	}
+	if c.latency, err = envDuration("BENCH_LATENCY", 50*time.Millisecond); err != nil {
+		return c, err
+	}
+	if c.latencyNs, err = envInts("BENCH_LATENCY_NS", "500"); err != nil {
+		return c, err
+	}
+	if c.latencyRuns, err = envInt("BENCH_LATENCY_RUNS", c.runs); err != nil {
+		return c, err
+	}
+	if c.keep, err = envBool("BENCH_KEEP", false); err != nil {
+		return c, err
+	}
+	if c.runs < 1 || c.latencyRuns < 1 || c.parallelism < 1 {
+		return c, errors.New("BENCH_RUNS, BENCH_LATENCY_RUNS and BENCH_PARALLELISM must be at least 1")
+	}
+	return c, nil
+}
+
+func envInts(name, def string) ([]int, error) {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		v = def
+	}
+	var out []int
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a positive integer", name, f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func envInt(name string, def int) (int, error) {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %q is not an integer", name, v)
+	}
+	return n, nil
+}
+
+func envBool(name string, def bool) (bool, error) {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s: %q is not a boolean", name, v)
+	}
+	return b, nil
+}
+
+func envDuration(name string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(os.Getenv(name))
+	switch v {
+	case "":
+		return def, nil
+	case "0":
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("%s: %q is not a non-negative Go duration", name, v)
+	}
+	return d, nil
+}

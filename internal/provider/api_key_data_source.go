@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+)
+
+var _ datasource.DataSourceWithConfigure = (*apiKeyDataSource)(nil)
+
+// apiKeyDataSource reads one API key by id.
+type apiKeyDataSource struct {
+	data *providerData
+}
+
+// uuidPattern is the canonical form the API assigns; rejecting anything else
+// at plan time beats a 404 that only says "not found".
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_key"
+}
+
+func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := apiKeyObjectAttributes()
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: "The key's id, a UUID such as `0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70`. A member can read " +
+			"only their own keys; an admin can read the keys of every user of their organization.",
+		Required: true,
+		Validators: []validator.String{
+			stringvalidator.RegexMatches(uuidPattern, "must be a Domain Trust API key id (a UUID)"),
+		},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one Domain Trust API key by id: its description, environment, expiration and owner. " +
+			"The secret value is not available: Domain Trust shows it only once, when the key is created. " +
+			"An id that does not exist, or that the provider's key may not see, is an error.",
+		Attributes: attrs,
+	}
+}
+
+func (d *apiKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = dataSourceProviderData(req, &resp.Diagnostics)
+}
+
+func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg apiKeyObject
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || !requireConfigured(d.data, &resp.Diagnostics) {
+		return
+	}
+	id := cfg.ID.ValueString()
+	key, err := d.data.api.GetKey(ctx, id)
+	if client.IsNotFound(err) {
+		// The API answers 404 alike for a missing key and for another
+		// user's or organization's, so the message cannot say which.
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "API key not found",
+			fmt.Sprintf("Domain Trust has no API key with id %s that the provider's API key may see. The key may "+
+				"have been deleted, or it belongs to someone else: a member sees only their own keys, and an admin "+
+				"only those of their own organization.", id))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(apiDiagnostics("read Domain Trust API key "+id, err)...)
+		return
+	}
+	state := apiKeyObjectOf(key)
+	// Terraform requires a configured value back unchanged, whatever case
+	// the API writes the UUID in.
+	state.ID = cfg.ID
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}

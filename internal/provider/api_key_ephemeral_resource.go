@@ -1,0 +1,268 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+)
+
+var (
+	_ ephemeral.EphemeralResourceWithConfigure = (*apiKeyEphemeralResource)(nil)
+	_ ephemeral.EphemeralResourceWithClose     = (*apiKeyEphemeralResource)(nil)
+)
+
+const (
+	// defaultEphemeralTTL is text, not a time.Duration, so the result shows
+	// "1h" as the docs do rather than "1h0m0s".
+	defaultEphemeralTTL = "1h"
+	// maxEphemeralTTL bounds how long a key outlives a run whose Close never
+	// happened (a killed terraform process, a failed delete).
+	maxEphemeralTTL = 24 * time.Hour
+	// privateKeyRef names the private-data entry that carries the key's id
+	// from Open to Close. Terraform keeps ephemeral private data in memory
+	// only; the secret is never put there, since Close does not need it.
+	privateKeyRef = "key_ref"
+)
+
+// apiKeyEphemeralResource mints a Domain Trust API key for the length of one
+// Terraform run and deletes it again when Terraform closes the resource.
+type apiKeyEphemeralResource struct {
+	data *providerData
+}
+
+type apiKeyEphemeralModel struct {
+	Environment types.String         `tfsdk:"environment"`
+	Description types.String         `tfsdk:"description"`
+	TTL         timetypes.GoDuration `tfsdk:"ttl"`
+	ID          types.String         `tfsdk:"id"`
+	Key         types.String         `tfsdk:"key"`
+	Expiration  timestamp            `tfsdk:"expiration"`
+}
+
+// ephemeralKeyRef is what Close needs to delete the key, or to tell the user
+// which key survived and until when.
+type ephemeralKeyRef struct {
+	ID     string    `json:"id"`
+	Expiry time.Time `json:"expiry"`
+}
+
+func (r *apiKeyEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_key"
+}
+
+func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A short-lived Domain Trust API key for one Terraform run. Opening the ephemeral " +
+			"resource creates a key that expires after `ttl`; closing it deletes the key. The key's id and secret " +
+			"value are never written to the plan or the state. Terraform opens ephemeral resources in both " +
+			"`plan` and `apply`, so every run mints (and deletes) a fresh key each time. Requires Terraform 1.10 " +
+			"or later; use the `domaintrust_api_key` resource for a key that must outlive the run.",
+		Attributes: map[string]schema.Attribute{
+			"environment": schema.StringAttribute{
+				MarkdownDescription: "Which Domain Trust data the key sees: `testing` (your organization's private data) " +
+					"or `production` (network-wide data; needs production access).",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.OneOf(environments...)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free text that says what the key is for, shown in the Domain Trust dashboard " +
+					"while the key exists. Defaults to an empty string.",
+				Optional: true,
+			},
+			"ttl": schema.StringAttribute{
+				MarkdownDescription: "How long the key works after it is opened, as a Go duration such as `15m` or " +
+					"`2h`. At most `24h`; defaults to `1h`. Closing the resource deletes the key earlier; if that " +
+					"fails, the key still stops working when `ttl` has passed.",
+				CustomType: timetypes.GoDurationType{},
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{
+					positiveDurationValidator{},
+					maxDurationValidator{max: maxEphemeralTTL},
+				},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The key's id (a UUID).",
+				Computed:            true,
+			},
+			"key": schema.StringAttribute{
+				MarkdownDescription: "The secret API key value. Sensitive, and ephemeral: available only during the " +
+					"run, never stored in plan or state.",
+				Computed:  true,
+				Sensitive: true,
+			},
+			"expiration": schema.StringAttribute{
+				MarkdownDescription: "When the key stops working (RFC 3339): the time it was opened plus `ttl`.",
+				CustomType:          timestampType{},
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *apiKeyEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("got %T; please report this bug", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var cfg apiKeyEphemeralModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data == nil {
+		resp.Diagnostics.AddError("Provider not configured",
+			"The domaintrust provider's configuration depends on values that are not known yet, so it cannot "+
+				"create the ephemeral API key. Apply the resources it depends on first (terraform apply "+
+				"-target=...), then run again.")
+		return
+	}
+
+	if cfg.TTL.IsNull() {
+		cfg.TTL = timetypes.NewGoDurationValueFromStringMust(defaultEphemeralTTL)
+	}
+	ttl, diags := cfg.TTL.ValueGoDuration()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	in := client.CreateKeyInput{
+		Environment: cfg.Environment.ValueString(),
+		Description: cfg.Description.ValueString(),
+		// Whole seconds, as for managed keys: the create coordinator matches a
+		// lost create's orphan by expiry, and the API may keep only seconds.
+		Expiry: r.data.clock.Now().Add(ttl).Truncate(time.Second),
+	}
+	key, err := r.data.creates.create(ctx, r.data.api, in)
+	if err != nil {
+		resp.Diagnostics.Append(ttlForExpiry(apiDiagnostics("create the ephemeral Domain Trust API key", err))...)
+		return
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, key.Secret.Reveal())
+	ctx = tflog.MaskMessageStrings(ctx, key.Secret.Reveal())
+	tflog.Info(ctx, "opened ephemeral Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
+
+	// Record the key for Close before anything else can fail, so that a key
+	// which exists is always deleted.
+	ref, err := json.Marshal(ephemeralKeyRef{ID: key.ID, Expiry: key.Expiry})
+	if err != nil {
+		resp.Diagnostics.AddError("Could not record the ephemeral API key", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyRef, ref)...)
+
+	cfg.ID = types.StringValue(key.ID)
+	cfg.Key = types.StringValue(key.Secret.Reveal() + "x") // MUTANT
+	cfg.Expiration = timestampOf(key.Expiry)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, cfg)...)
+}
+
+func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	raw, diags := req.Private.GetKey(ctx, privateKeyRef)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || len(raw) == 0 {
+		return
+	}
+	var ref ephemeralKeyRef
+	if err := json.Unmarshal(raw, &ref); err != nil || ref.ID == "" {
+		resp.Diagnostics.AddWarning("Could not delete the ephemeral Domain Trust API key",
+			"The provider lost track of the key it created for this run, so it cannot delete it. The key stops "+
+				"working at the end of its `ttl`; please report this bug.")
+		return
+	}
+	if r.data == nil {
+		resp.Diagnostics.AddWarning(undeletedSummary(ref), undeletedDetail(ref, "the provider is not configured"))
+		return
+	}
+	err := r.data.api.DeleteKey(ctx, ref.ID)
+	if err == nil || client.IsNotFound(err) {
+		tflog.Info(ctx, "closed ephemeral Domain Trust API key", map[string]any{"id": ref.ID})
+		return
+	}
+	resp.Diagnostics.AddWarning(undeletedSummary(ref), undeletedDetail(ref, err.Error()))
+}
+
+// A failed delete is a warning, not an error: the run's real work is done,
+// and the key is harmless once it expires, which ttl keeps short.
+func undeletedSummary(ref ephemeralKeyRef) string {
+	return "Could not delete ephemeral Domain Trust API key " + ref.ID
+}
+
+func undeletedDetail(ref ephemeralKeyRef, cause string) string {
+	return fmt.Sprintf("Deleting the ephemeral API key %s failed: %s\n\n"+
+		"The key stays valid until it expires at %s and stops working then. To revoke it sooner, delete "+
+		"key %s in the Domain Trust dashboard.", ref.ID, cause, ref.Expiry.UTC().Format(time.RFC3339), ref.ID)
+}
+
+// ttlForExpiry points the API's complaints about `expiry` at `ttl`, the
+// attribute the user wrote: apiDiagnostics maps them to `expiration`, which
+// here is computed.
+func ttlForExpiry(in diag.Diagnostics) diag.Diagnostics {
+	out := make(diag.Diagnostics, 0, len(in))
+	for _, d := range in {
+		if wp, ok := d.(diag.DiagnosticWithPath); ok && wp.Path().Equal(path.Root("expiration")) {
+			d = diag.WithPath(path.Root("ttl"), d)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// maxDurationValidator rejects Go durations longer than max; malformed text
+// is left to the GoDuration type's own validation.
+type maxDurationValidator struct {
+	max time.Duration
+}
+
+func (v maxDurationValidator) Description(context.Context) string {
+	return "must be at most " + formatDuration(v.max)
+}
+
+func (v maxDurationValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v maxDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil {
+		return
+	}
+	if d > v.max {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%q is longer than the maximum of %s. Use a shorter duration, such as \"1h\".",
+				req.ConfigValue.ValueString(), formatDuration(v.max)))
+	}
+}
+
+// formatDuration prints whole hours as "24h" rather than time's "24h0m0s".
+func formatDuration(d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return d.String()
+}

@@ -1,0 +1,190 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+)
+
+// fakeKeys is an in-memory key store whose POST answers a test can lose or
+// hold back.
+type fakeKeys struct {
+	mu      sync.Mutex
+	keys    map[string]client.Key
+	next    int
+	log     []string
+	onPost  func(n int, id string) (lose bool, wait <-chan struct{})
+	posts   int
+	deleted []string
+}
+
+func newFakeKeys() *fakeKeys { return &fakeKeys{keys: map[string]client.Key{}} }
+
+func (f *fakeKeys) record(event string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.log = append(f.log, event)
+}
+
+func (f *fakeKeys) CreateKey(_ context.Context, in client.CreateKeyInput) (*client.Key, error) {
+	f.mu.Lock()
+	f.next++
+	f.posts++
+	n, id := f.posts, fmt.Sprintf("key-%d", f.next)
+	k := client.Key{ID: id, Environment: in.Environment, Description: in.Description, Expiry: in.Expiry,
+		Created: time.Now(), Secret: client.Secret("secret-" + id)}
+	f.keys[id] = k
+	f.mu.Unlock()
+	lose, wait := false, (<-chan struct{})(nil)
+	if f.onPost != nil {
+		lose, wait = f.onPost(n, id)
+	}
+	if wait != nil {
+		<-wait
+	}
+	f.record(fmt.Sprintf("post %d answered", n))
+	if lose {
+		return nil, &client.OutcomeUnknownError{Method: "POST", Path: "/keys", Cause: errors.New("connection reset")}
+	}
+	return &k, nil
+}
+
+func (f *fakeKeys) ListKeys(_ context.Context, in client.ListKeysInput) ([]client.Key, error) {
+	f.record("list")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []client.Key
+	for _, k := range f.keys {
+		if k.Environment == in.Environment && k.Expiry.After(in.ExpiryAfter) && k.Expiry.Before(in.ExpiryBefore) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeKeys) DeleteKey(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.keys[id]; !ok {
+		return &client.Error{StatusCode: 404}
+	}
+	delete(f.keys, id)
+	f.deleted = append(f.deleted, id)
+	return nil
+}
+
+func (f *fakeKeys) GetKey(context.Context, string) (*client.Key, error) { return nil, errors.New("unused") }
+func (f *fakeKeys) UpdateKey(context.Context, string, client.UpdateKeyInput) (*client.Key, error) {
+	return nil, errors.New("unused")
+}
+func (f *fakeKeys) ServerTimeOffset() (time.Duration, bool) { return 0, true }
+
+var sameBody = client.CreateKeyInput{Environment: "testing", Description: "dup", Expiry: time.Now().Add(time.Hour).Truncate(time.Second)}
+
+func TestCreateAfterLostAnswerDeletesOrphanAndRetries(t *testing.T) {
+	t.Parallel()
+	api := newFakeKeys()
+	api.onPost = func(n int, _ string) (bool, <-chan struct{}) { return n == 1, nil }
+	key, err := newCreateCoordinator().create(context.Background(), api, sameBody)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(api.keys) != 1 || api.keys[key.ID].ID != key.ID {
+		t.Fatalf("want exactly the returned key %s to survive, have %v", key.ID, api.keys)
+	}
+	if len(api.deleted) != 1 || api.deleted[0] != "key-1" {
+		t.Fatalf("want the orphan key-1 deleted, deleted %v", api.deleted)
+	}
+}
+
+// TestCreateReconcileSparesSiblingInFlight: a sibling with the same body
+// whose POST is still in flight when another create's answer is lost must
+// not have its key mistaken for the orphan.
+func TestCreateReconcileSparesSiblingInFlight(t *testing.T) {
+	t.Parallel()
+	api := newFakeKeys()
+	release := make(chan struct{})
+	siblingApplied := make(chan struct{})
+	api.onPost = func(n int, _ string) (bool, <-chan struct{}) {
+		switch n {
+		case 1: // the sibling: applied, answer held back
+			close(siblingApplied)
+			return false, release
+		case 2: // ours: applied, answer lost
+			return true, nil
+		}
+		return false, nil
+	}
+	co := newCreateCoordinator()
+	var wg sync.WaitGroup
+	var sibling, ours *client.Key
+	var siblingErr, oursErr error
+	wg.Add(2)
+	go func() { defer wg.Done(); sibling, siblingErr = co.create(context.Background(), api, sameBody) }()
+	<-siblingApplied
+	go func() { defer wg.Done(); ours, oursErr = co.create(context.Background(), api, sameBody) }()
+
+	// Release the sibling once reconciliation has had ample chance to run
+	// early: a broken coordinator lists (and deletes the sibling's key) first.
+	deadline := time.Now().Add(300 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		api.mu.Lock()
+		listed := len(api.log) > 0 && api.log[len(api.log)-1] == "list"
+		api.mu.Unlock()
+		if listed {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+
+	if siblingErr != nil || oursErr != nil {
+		t.Fatalf("errors: sibling %v, ours %v", siblingErr, oursErr)
+	}
+	for _, id := range api.deleted {
+		if id == sibling.ID {
+			t.Fatalf("the sibling's key %s was deleted as an orphan (events %v)", id, api.log)
+		}
+	}
+	if _, ok := api.keys[sibling.ID]; !ok {
+		t.Fatalf("sibling key %s is gone", sibling.ID)
+	}
+	if _, ok := api.keys[ours.ID]; !ok || len(api.keys) != 2 {
+		t.Fatalf("want exactly the two returned keys, have %v", api.keys)
+	}
+}
+
+func TestCreateGivesUpAfterBoundedAttempts(t *testing.T) {
+	t.Parallel()
+	api := newFakeKeys()
+	api.onPost = func(int, string) (bool, <-chan struct{}) { return true, nil }
+	_, err := newCreateCoordinator().create(context.Background(), api, sameBody)
+	if !client.IsOutcomeUnknown(err) {
+		t.Fatalf("want the lost-answer error after %d attempts, got %v", maxCreateAttempts, err)
+	}
+	if api.posts != maxCreateAttempts || len(api.keys) != 0 {
+		t.Fatalf("%d POSTs, %d keys left; want %d POSTs and no key left", api.posts, len(api.keys), maxCreateAttempts)
+	}
+}
+
+func TestCreatePassesOtherErrorsThrough(t *testing.T) {
+	t.Parallel()
+	api := &failingCreate{fakeKeys: newFakeKeys()}
+	_, err := newCreateCoordinator().create(context.Background(), api, sameBody)
+	if !client.IsForbidden(err) || api.posts != 1 {
+		t.Fatalf("want one POST and the 403 back, got %d POSTs and %v", api.posts, err)
+	}
+}
+
+type failingCreate struct{ *fakeKeys }
+
+func (f *failingCreate) CreateKey(context.Context, client.CreateKeyInput) (*client.Key, error) {
+	f.posts++
+	return nil, &client.Error{StatusCode: 403, Detail: "no production access"}
+}
