@@ -17,7 +17,8 @@
 #
 # Environment hooks (for tests of this script and for trying other examples):
 #   DEMO_EXAMPLE_DIR   example to apply instead of examples/quickstart (it should
-#                      have a `keys` output like the quickstart's for the key checks)
+#                      have `key_ids` and `keys` outputs like the quickstart's)
+#   DEMO_EMULATOR_FLAGS extra emulator flags, e.g. "-latency 2s" or "-fault-rate 0.2"
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,12 +54,12 @@ phase() { # phase NAME: ends the running phase (if any) and starts NAME.
 phase_end() {
   [ -n "$PHASE_NAME" ] || return 0
   local ms=$((($(now_us) - PHASE_START) / 1000))
-  TIMINGS="$TIMINGS$(printf '  %-28s %6d.%01d s' "$PHASE_NAME" $((ms / 1000)) $((ms % 1000 / 100)))"$'\n'
+  TIMINGS="$TIMINGS$(printf '  %-40s %6d.%01d s' "$PHASE_NAME" $((ms / 1000)) $((ms % 1000 / 100)))"$'\n'
   PHASE_NAME=""
 }
 print_timings() {
   local ms=$((($(now_us) - DEMO_START) / 1000))
-  printf '\nTimings:\n%s  %-28s %6d.%01d s\n' "$TIMINGS" "total" $((ms / 1000)) $((ms % 1000 / 100))
+  printf '\nTimings:\n%s  %-40s %6d.%01d s\n' "$TIMINGS" "total" $((ms / 1000)) $((ms % 1000 / 100))
 }
 
 # --- scratch space and cleanup ------------------------------------------------
@@ -87,10 +88,6 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM ERR
   phase_end
-  if [ "$rc" -ne 0 ] && [ -s "$WORK/emulator.log" ]; then
-    echo "--- last lines of the emulator's log:" >&2
-    tail -n 15 "$WORK/emulator.log" >&2 || true
-  fi
   stop_emulator
   rm -rf "$WORK"
   print_timings
@@ -104,18 +101,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "demo: interrupted" >&2; exit 130' INT
 trap 'echo "demo: terminated" >&2; exit 143' TERM
-trap 'echo "demo: failed: \"$BASH_COMMAND\" (line $LINENO)" >&2' ERR
+trap 'echo "demo: step \"$PHASE_NAME\" failed" >&2' ERR
 
 # Everything the tools below write to a temp dir goes to ours, and is removed with it.
-mkdir -p "$WORK/tmp" "$WORK/plugins" "$WORK/emulator" "$WORK/quickstart"
+mkdir -p "$WORK/tmp" "$WORK/bin" "$WORK/plugins" "$WORK/emulator" "$WORK/quickstart"
 export TMPDIR="$WORK/tmp"
 
 # --- 1. build -------------------------------------------------------------------
-phase "Building the provider"
-(cd "$ROOT" && go build -trimpath -o "$WORK/plugins/terraform-provider-domaintrust" .)
-
-phase "Building the emulator"
-(cd "$ROOT" && go build -trimpath -o "$WORK/emulator/domaintrust-emulator" ./internal/cmd/domaintrust-emulator)
+phase "Building the provider and the emulator"
+# One go command: the two share most packages, and link in parallel.
+(cd "$ROOT" && go build -trimpath -o "$WORK/bin/" . ./internal/cmd/domaintrust-emulator)
+mv "$WORK/bin/terraform-provider-domaintrust" "$WORK/plugins/"
+mv "$WORK/bin/domaintrust-emulator" "$WORK/emulator/"
 
 # --- 2. start the emulator ----------------------------------------------------------
 phase "Starting the emulator"
@@ -123,7 +120,8 @@ phase "Starting the emulator"
 # Terraform (which then stops gracefully) but not the emulator, which is
 # stopped by cleanup once Terraform is done.
 set -m
-"$WORK/emulator/domaintrust-emulator" -addr 127.0.0.1:0 -production-access=true \
+# shellcheck disable=SC2086 # DEMO_EMULATOR_FLAGS is a list of flags
+"$WORK/emulator/domaintrust-emulator" -addr 127.0.0.1:0 -production-access=true ${DEMO_EMULATOR_FLAGS:-} \
   >"$WORK/emulator.env" 2>"$WORK/emulator.log" &
 EMU_PID=$!
 set +m
@@ -134,8 +132,11 @@ i=0
 while :; do
   lines=$(grep -c '^DOMAINTRUST_' "$WORK/emulator.env" 2>/dev/null || true)
   [ "${lines:-0}" -lt 2 ] || break
-  kill -0 "$EMU_PID" 2>/dev/null || die "the emulator exited before it was ready (see its log above)."
-  [ $i -lt 300 ] || die "the emulator did not print its endpoint within 30 s."
+  if ! kill -0 "$EMU_PID" 2>/dev/null || [ $i -ge 300 ]; then
+    echo "--- the emulator's log:" >&2
+    cat "$WORK/emulator.log" >&2 || true
+    die "the emulator did not start (it should print its endpoint within 30 s)."
+  fi
   sleep 0.1
   i=$((i + 1))
 done
@@ -146,7 +147,9 @@ while IFS='=' read -r name value; do
   DOMAINTRUST_API_KEY) DOMAINTRUST_API_KEY=$value ;;
   esac
 done <"$WORK/emulator.env"
-[ -n "$DOMAINTRUST_ENDPOINT" ] && [ -n "$DOMAINTRUST_API_KEY" ] || die "could not read the emulator's endpoint and key."
+if [ -z "$DOMAINTRUST_ENDPOINT" ] || [ -z "$DOMAINTRUST_API_KEY" ]; then
+  die "could not read the emulator's endpoint and key."
+fi
 export DOMAINTRUST_ENDPOINT DOMAINTRUST_API_KEY
 echo "emulator (pid $EMU_PID) listening at $DOMAINTRUST_ENDPOINT; DOMAINTRUST_API_KEY is set (not shown)"
 
@@ -169,7 +172,7 @@ rm -rf "$WORK/quickstart/.terraform" "$WORK/quickstart/.terraform.lock.hcl" "$WO
 
 TF_COLOR=""
 [ -t 1 ] || TF_COLOR="-no-color"
-tf() { terraform -chdir="$WORK/quickstart" "$@" $TF_COLOR; }
+tf() { terraform -chdir="$WORK/quickstart" "$@" ${TF_COLOR:+"$TF_COLOR"}; }
 
 # 90 days from now (GNU date, then BSD date); the example's default otherwise.
 EXPIRY=$(date -u -d '+90 days' '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || date -u -v+90d '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || true)
@@ -180,7 +183,7 @@ fi
 
 # --- 4. apply, look, destroy -----------------------------------------------------------
 phase "terraform apply"
-tf apply -auto-approve -input=false -compact-warnings $VAR_ARGS
+tf apply -auto-approve -input=false -compact-warnings ${VAR_ARGS:+"$VAR_ARGS"}
 
 phase "Summary"
 # `terraform output -json NAME` of a map(string) is one flat JSON object. Ids are
@@ -242,7 +245,7 @@ echo "marked sensitive (the outputs above show keys = <sensitive>)."
 key_table 200
 
 phase "terraform destroy"
-tf destroy -auto-approve -input=false -compact-warnings $VAR_ARGS
+tf destroy -auto-approve -input=false -compact-warnings ${VAR_ARGS:+"$VAR_ARGS"}
 
 phase "Checking the keys are revoked"
 echo "After destroy, the same keys are refused:"

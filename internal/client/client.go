@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+// Defaults applied by New to zero Config fields.
 const (
 	DefaultUserAgent      = "terraform-provider-domaintrust/dev (+https://www.terraform.io)"
 	DefaultMaxRetries     = 4
@@ -168,6 +169,13 @@ type request struct {
 
 // do performs r with retries and decodes a 2xx answer into out (when non-nil).
 func (c *Client) do(ctx context.Context, r request, out any) error {
+	// Nothing here logs a secret; the masks keep it so if that ever changes.
+	for _, secret := range append([]string{c.apiKey}, r.secrets...) {
+		if secret != "" {
+			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
+			ctx = tflog.MaskMessageStrings(ctx, secret)
+		}
+	}
 	var payload []byte
 	if r.body != nil {
 		var err error
@@ -217,7 +225,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		RequestLogHook:  st.beforeAttempt,
 		ResponseLogHook: st.afterResponse,
 	}
-	resp, err := rc.Do(req)
+	resp, err := rc.Do(req) //nolint:bodyclose // readAnswer or giveUp has read and closed it
 	if err != nil {
 		return c.failure(st, r, err)
 	}

@@ -429,7 +429,7 @@ func TestMalformedSuccessAnswer(t *testing.T) {
 }
 
 func TestEmptyIDRejectedWithoutRequest(t *testing.T) {
-	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) { w.WriteHeader(500) })
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) { w.WriteHeader(http.StatusInternalServerError) })
 	c := newTestClient(t, f.URL+"/api")
 	ctx := context.Background()
 	if _, err := c.GetKey(ctx, ""); err == nil {

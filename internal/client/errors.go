@@ -129,7 +129,10 @@ type OutcomeUnknownError struct {
 }
 
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("%s %s: outcome unknown, the request may have been carried out: %v", e.Method, e.Path, e.Cause)
+	call := e.Method + " " + e.Path
+	// The client's own causes already name the call; saying it once reads better.
+	cause := strings.TrimPrefix(fmt.Sprint(e.Cause), call+": ")
+	return call + ": outcome unknown, the request may have been carried out: " + cause
 }
 
 func (e *OutcomeUnknownError) Unwrap() error { return e.Cause }

@@ -46,7 +46,7 @@ func TestGoldenProblemsDecoded(t *testing.T) {
 				t.Fatalf("err = %T %v, want *Error", err, err)
 			}
 			if apiErr.StatusCode != tc.status || apiErr.Title != tc.title || apiErr.Detail != tc.detail ||
-				apiErr.Method != "GET" || apiErr.Path != "/keys/k1" {
+				apiErr.Method != http.MethodGet || apiErr.Path != "/keys/k1" {
 				t.Errorf("error = %+v", apiErr)
 			}
 			if got := err.Error(); got != tc.text {
@@ -84,15 +84,20 @@ func TestIsHelpersSeeThroughWrapping(t *testing.T) {
 		t.Error("IsOutcomeUnknown misses a wrapped OutcomeUnknownError")
 	}
 	var apiErr *Error
-	if !errors.As(ou, &apiErr) || apiErr.StatusCode != 502 {
+	if !errors.As(ou, &apiErr) || apiErr.StatusCode != http.StatusBadGateway {
 		t.Error("OutcomeUnknownError does not unwrap to its cause")
 	}
 }
 
 func TestOutcomeUnknownErrorText(t *testing.T) {
-	err := &OutcomeUnknownError{Method: "POST", Path: "/keys", Cause: errors.New("EOF")}
-	if got, want := err.Error(), "POST /keys: outcome unknown, the request may have been carried out: EOF"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
+	for cause, want := range map[error]string{
+		&Error{StatusCode: 502, Method: "POST", Path: "/keys"}: "POST /keys: outcome unknown, the request may have been carried out: 502 Bad Gateway",
+		errors.New("connection reset"):                         "POST /keys: outcome unknown, the request may have been carried out: connection reset",
+	} {
+		err := &OutcomeUnknownError{Method: "POST", Path: "/keys", Cause: cause}
+		if got := err.Error(); got != want {
+			t.Errorf("Error() = %q, want %q", got, want)
+		}
 	}
 }
 
@@ -159,7 +164,7 @@ func TestNonProblemBodies(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := decodeProblem(502, tc.contentType, []byte(tc.body), nil)
-			if e.StatusCode != 502 || e.Title != "Bad Gateway" || e.Detail != tc.detail || e.Errors != nil {
+			if e.StatusCode != http.StatusBadGateway || e.Title != "Bad Gateway" || e.Detail != tc.detail || e.Errors != nil {
 				t.Errorf("error = %#v, want detail %q", e, tc.detail)
 			}
 		})
@@ -173,7 +178,7 @@ func TestProblemRecognisedByShape(t *testing.T) {
 	}
 	// The HTTP status is the truth even when the document says otherwise.
 	e = decodeProblem(500, "application/problem+json", []byte(`{"title":"Oops","status":200}`), nil)
-	if e.StatusCode != 500 {
+	if e.StatusCode != http.StatusInternalServerError {
 		t.Errorf("status = %d, want 500", e.StatusCode)
 	}
 }
@@ -185,7 +190,7 @@ func TestHugeErrorBodyGivesShortMessage(t *testing.T) {
 	})
 	_, err := newTestClient(t, f.URL+"/api").GetKey(context.Background(), "k1")
 	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("err = %v", err)
 	}
 	msg := err.Error()
@@ -268,10 +273,10 @@ func TestErrorsNeverContainAPIKey(t *testing.T) {
 			w.Header().Set("Retry-After", "0")
 			reply(w, 503, "text/plain", []byte("busy "+echo(r)))
 		}, nil},
-		{"outcome unknown", func(c *Client) error { return createKey(c) }, func(t *testing.T, w http.ResponseWriter, r *http.Request) {
+		{"outcome unknown", createKey, func(t *testing.T, w http.ResponseWriter, r *http.Request) {
 			replyProblem(w, 502, []byte(`{"title":"Bad Gateway","status":502,"detail":"`+echo(r)+`"}`))
 		}, nil},
-		{"outcome unknown, connection lost", func(c *Client) error { return createKey(c) },
+		{"outcome unknown, connection lost", createKey,
 			func(t *testing.T, w http.ResponseWriter, r *http.Request) { hangUp(t, w) }, nil},
 		{"refused connection", nil, nil, nil},
 	}

@@ -69,10 +69,10 @@ func (st *callState) afterResponse(_ retryablehttp.Logger, resp *http.Response) 
 // 429, 502, 503 and 504. A POST creates something, so it is retried only
 // when the server provably did not act on it: 429, 503 with Retry-After
 // (both refusals), or a failure before any connection existed.
-func (st *callState) checkRetry(_ context.Context, resp *http.Response, err error) (bool, error) {
+func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	st.lastMayHaveActed = st.mayHaveActed(resp, err)
 	if err != nil {
-		tflog.Debug(st.ctx, "Domain Trust API attempt failed", map[string]any{
+		tflog.Debug(ctx, "Domain Trust API attempt failed", map[string]any{
 			"method":      st.method,
 			"path":        st.path,
 			"attempt":     st.attempt,
@@ -142,19 +142,17 @@ func transient(err error) bool {
 // waitMin with jitter so that many clients failing together spread out.
 // Every wait is capped at waitMax.
 func (st *callState) backoff(waitMin, waitMax time.Duration, retry int, resp *http.Response) time.Duration {
-	wait, fromHeader := time.Duration(0), false
-	if resp != nil {
-		wait, fromHeader = retryAfter(resp.Header)
-	}
-	if !fromHeader {
-		wait = waitMin
-		for i := 0; i < retry && wait < waitMax; i++ {
-			wait *= 2
+	var wait time.Duration
+	if after, ok := retryAfterOf(resp); ok {
+		wait = min(after, waitMax)
+	} else {
+		ceiling := waitMin
+		for i := 0; i < retry && ceiling < waitMax; i++ {
+			ceiling *= 2
 		}
-		wait = min(wait, waitMax)
-		wait = wait/2 + rand.N(wait/2+1)
+		ceiling = min(ceiling, waitMax)
+		wait = ceiling/2 + rand.N(ceiling/2+1) //nolint:gosec // jitter needs spread, not unpredictability
 	}
-	wait = min(wait, waitMax)
 	fields := map[string]any{"method": st.method, "path": st.path, "attempt": st.attempt, "wait_ms": wait.Milliseconds()}
 	if resp != nil {
 		fields["status"] = resp.StatusCode
@@ -173,6 +171,13 @@ func (st *callState) giveUp(resp *http.Response, err error, _ int) (*http.Respon
 		return nil, err
 	}
 	return resp, nil
+}
+
+func retryAfterOf(resp *http.Response) (time.Duration, bool) {
+	if resp == nil {
+		return 0, false
+	}
+	return retryAfter(resp.Header)
 }
 
 // retryAfter parses Retry-After as seconds or an HTTP date; a date in the

@@ -9,8 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"syscall"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -336,7 +336,7 @@ func TestRequestTimeoutIsPerAttempt(t *testing.T) {
 		}
 		replyJSON(w, 200, golden(t, "key_get_response.json"))
 	})
-	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.RequestTimeout = 100 * time.Millisecond })
+	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.RequestTimeout = 300 * time.Millisecond })
 	if _, err := c.GetKey(context.Background(), "k1"); err != nil {
 		t.Fatalf("err = %v, want success on the second attempt", err)
 	}
@@ -413,7 +413,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 			if len(reqs) != 2 {
 				t.Fatalf("%d requests, want 2", len(reqs))
 			}
-			if gap := reqs[1].Arrived.Sub(reqs[0].Arrived); gap < 950*time.Millisecond || gap > 2500*time.Millisecond {
+			if gap := reqs[1].Arrived.Sub(reqs[0].Arrived); gap < 950*time.Millisecond || gap > 2900*time.Millisecond {
 				t.Errorf("retried after %v, want the 1s Retry-After asked for", gap)
 			}
 		})

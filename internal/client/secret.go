@@ -10,6 +10,7 @@ import (
 // Reveal returns the value.
 type Secret string
 
+// String, GoString and MarshalJSON hide the value from fmt, logs and JSON.
 func (Secret) String() string { return redacted }
 
 func (Secret) GoString() string { return `"` + redacted + `"` }
@@ -17,7 +18,11 @@ func (Secret) GoString() string { return `"` + redacted + `"` }
 // Format takes precedence over String and GoString for every verb, which is
 // what keeps %x, %q and width tricks from printing the value.
 func (s Secret) Format(f fmt.State, verb rune) {
-	fmt.Fprintf(f, fmt.FormatString(f, verb), string(s)); _ = io.EOF
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, s.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, redacted)
 }
 
 func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }

@@ -39,13 +39,16 @@ func TestFaultRateRefusesEverythingAndChangesNothing(t *testing.T) {
 
 func TestLostResponsesAreCarriedOut(t *testing.T) {
 	w := seedWorld(t, newEmulator(t, Options{LostResponseRate: 1}))
-	n := len(w.e.Keys())
+	before := w.e.Keys()
+	n := len(before)
 	expectProblem(t, w.do("POST", "/keys", w.adminAKey, keyBody(validKey())), http.StatusBadGateway)
 	keys := w.e.Keys()
 	if len(keys) != n+1 {
 		t.Fatalf("lost create: %d keys, want %d", len(keys), n+1)
 	}
-	created := keys[len(keys)-1].ID
+	// Keys created in the same second are ordered by id, so find the new one by difference.
+	i := slices.IndexFunc(keys, func(k Key) bool { return !slices.Contains(before, k) })
+	created := keys[i].ID
 	expectProblem(t, w.do("PATCH", "/keys/"+created, w.adminAKey, keyBody(map[string]any{"description": "lost"})), http.StatusBadGateway)
 	if k, _ := w.e.Key(created); k.Description != "lost" {
 		t.Errorf("lost patch not applied: %+v", k)

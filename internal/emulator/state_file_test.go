@@ -138,7 +138,7 @@ func TestStateWritesAreAtomic(t *testing.T) {
 			}
 		}
 	})
-	for range 40 {
+	for range 20 {
 		id, _ := w.createKey(w.adminAKey, validKey())
 		expect(t, w.do("DELETE", "/keys/"+id, w.adminAKey, nil), http.StatusNoContent)
 	}

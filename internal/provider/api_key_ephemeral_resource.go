@@ -68,7 +68,7 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 		MarkdownDescription: "A short-lived Domain Trust API key for one Terraform run. Opening the ephemeral " +
 			"resource creates a key that expires after `ttl`; closing it deletes the key. The key's id and secret " +
 			"value are never written to the plan or the state. Terraform opens ephemeral resources in both " +
-			"`plan` and `apply`, so every run mints (and deletes) a fresh key each time. Requires Terraform 1.10 " +
+			"`plan` and `apply`, and each opening creates (and later deletes) its own key. Requires Terraform 1.10 " +
 			"or later; use the `domaintrust_api_key` resource for a key that must outlive the run.",
 		Attributes: map[string]schema.Attribute{
 			"environment": schema.StringAttribute{
@@ -84,8 +84,9 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 			},
 			"ttl": schema.StringAttribute{
 				MarkdownDescription: "How long the key works after it is opened, as a Go duration such as `15m` or " +
-					"`2h`. At most `24h`; defaults to `1h`. Closing the resource deletes the key earlier; if that " +
-					"fails, the key still stops working when `ttl` has passed.",
+					"`2h`. At most `24h`; defaults to `1h`. Make it longer than the run that uses the key: the key " +
+					"stops working when `ttl` has passed, even mid-run. Closing the resource deletes the key earlier; " +
+					"if that fails, the key still stops working when `ttl` has passed.",
 				CustomType: timetypes.GoDurationType{},
 				Optional:   true,
 				Computed:   true,
@@ -131,20 +132,21 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data == nil {
-		resp.Diagnostics.AddError("Provider not configured",
-			"The domaintrust provider's configuration depends on values that are not known yet, so it cannot "+
-				"create the ephemeral API key. Apply the resources it depends on first (terraform apply "+
-				"-target=...), then run again.")
-		return
-	}
-
 	if cfg.TTL.IsNull() {
 		cfg.TTL = timetypes.NewGoDurationValueFromStringMust(defaultEphemeralTTL)
 	}
 	ttl, diags := cfg.TTL.ValueGoDuration()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data == nil {
+		// The provider block depends on values known only after apply, which
+		// happens only during plan. An unknown result lets the plan go on;
+		// Terraform opens the resource again during apply, when the provider
+		// is configured.
+		cfg.ID, cfg.Key, cfg.Expiration = types.StringUnknown(), types.StringUnknown(), timestampUnknown()
+		resp.Diagnostics.Append(resp.Result.Set(ctx, cfg)...)
 		return
 	}
 
@@ -163,18 +165,23 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, key.Secret.Reveal())
 	ctx = tflog.MaskMessageStrings(ctx, key.Secret.Reveal())
 	tflog.Info(ctx, "opened ephemeral Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
+	ref := ephemeralKeyRef{ID: key.ID, Expiry: key.Expiry}
+	defer func() {
+		// Terraform does not close a resource whose Open failed, so the key
+		// would live until its expiry.
+		if resp.Diagnostics.HasError() {
+			r.deleteKey(ctx, ref, &resp.Diagnostics)
+		}
+	}()
 
-	// Record the key for Close before anything else can fail, so that a key
-	// which exists is always deleted.
-	ref, err := json.Marshal(ephemeralKeyRef{ID: key.ID, Expiry: key.Expiry})
+	raw, err := json.Marshal(ref)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not record the ephemeral API key", err.Error())
+		resp.Diagnostics.AddError("Could not record the ephemeral API key for closing", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyRef, ref)...)
-
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyRef, raw)...)
 	cfg.ID = types.StringValue(key.ID)
-	cfg.Key = types.StringValue(key.Secret.Reveal() + "x") // MUTANT
+	cfg.Key = types.StringValue(key.Secret.Reveal())
 	cfg.Expiration = timestampOf(key.Expiry)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, cfg)...)
 }
@@ -196,12 +203,17 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 		resp.Diagnostics.AddWarning(undeletedSummary(ref), undeletedDetail(ref, "the provider is not configured"))
 		return
 	}
+	r.deleteKey(ctx, ref, &resp.Diagnostics)
+}
+
+// deleteKey deletes the key; a key already gone counts as deleted.
+func (r *apiKeyEphemeralResource) deleteKey(ctx context.Context, ref ephemeralKeyRef, diags *diag.Diagnostics) {
 	err := r.data.api.DeleteKey(ctx, ref.ID)
 	if err == nil || client.IsNotFound(err) {
-		tflog.Info(ctx, "closed ephemeral Domain Trust API key", map[string]any{"id": ref.ID})
+		tflog.Info(ctx, "deleted ephemeral Domain Trust API key", map[string]any{"id": ref.ID})
 		return
 	}
-	resp.Diagnostics.AddWarning(undeletedSummary(ref), undeletedDetail(ref, err.Error()))
+	diags.AddWarning(undeletedSummary(ref), undeletedDetail(ref, err.Error()))
 }
 
 // A failed delete is a warning, not an error: the run's real work is done,

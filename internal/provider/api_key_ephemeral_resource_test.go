@@ -224,6 +224,47 @@ func (e *testEnv) checkEveryCreatedKeyDeleted(t *testing.T) {
 	}
 }
 
+// TestAccEphemeralAPIKey_providerKnownOnlyAtApply configures the provider
+// with a value known only after apply: the plan must go on with an unknown
+// result instead of failing, and apply must open a working key.
+func TestAccEphemeralAPIKey_providerKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   ephemeralVersionChecks,
+		ProtoV6ProviderFactories: env.ephemeralFactories(),
+		CheckDestroy:             env.checkNoKeysLeft,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "provider_key" {
+  input = %q
+}
+
+provider "domaintrust" {
+  endpoint = %q
+  api_key  = terraform_data.provider_key.output
+}
+
+ephemeral "domaintrust_api_key" "test" {
+  environment = "testing"
+}
+
+provider "echo" {
+  data = { test = ephemeral.domaintrust_api_key.test }
+}
+
+resource "echo" "test" {}
+`, env.boot.APIKey, env.endpoint),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.test", echoPath("test", "key"), knownvalue.NotNull()),
+				env.checkEchoedKeyClosed("test", time.Hour),
+			},
+		}},
+	})
+	env.checkEveryCreatedKeyDeleted(t)
+}
+
 // TestAccEphemeralAPIKey_invalidConfig proves that bad values fail at plan,
 // with messages that say what to write instead, before any key is minted.
 func TestAccEphemeralAPIKey_invalidConfig(t *testing.T) {

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -376,4 +377,66 @@ func TestAccAPIKey_expiredKeyWarns(t *testing.T) {
 	if ids := env.liveKeyIDs(); len(ids) != 0 {
 		t.Fatalf("keys left after destroy: %v", ids)
 	}
+}
+
+// TestAccAPIKey_apiErrors: a rejected provider key and a field the API
+// refuses become diagnostics that say what to do, and nothing is left in
+// state.
+func TestAccAPIKey_apiErrors(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	exp := env.future(30 * day)
+	body := fmt.Sprintf(`
+resource "domaintrust_api_key" "test" {
+  environment = "testing"
+  expiration  = %q
+}`, exp)
+	longDescription := strings.Repeat("d", 5000)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoKeysLeft,
+		Steps: []resource.TestStep{
+			{
+				Config:      env.providerBlockWithKey("dtk_not_a_valid_key_0000000000") + body,
+				ExpectError: expectError("the provider's API key was rejected"),
+			},
+			{
+				Config: keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = %q
+  expiration  = %q`, longDescription, exp)),
+				ExpectError: regexp.MustCompile(`(?s)with domaintrust_api_key.test.*Domain Trust rejected the value: description`),
+			},
+		},
+	})
+}
+
+// TestAccProvider_unknownConfigAtPlan: a provider block whose key comes from
+// another resource is unknown during plan; the plan must still succeed, and
+// apply configures the provider once the value is known.
+func TestAccProvider_unknownConfigAtPlan(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoKeysLeft,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "credentials" {
+  input = %q
+}
+
+provider "domaintrust" {
+  endpoint = %q
+  api_key  = terraform_data.credentials.output
+}
+
+resource "domaintrust_api_key" "test" {
+  environment = "testing"
+  expiration  = %q
+}`, env.boot.APIKey, env.endpoint, env.future(30*day)),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
+			Check:            env.checkKeyAuthenticates(keyAddr),
+		}},
+	})
 }

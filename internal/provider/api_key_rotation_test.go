@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ func checkExpiryIsCreatedPlus(name string, d time.Duration) resource.TestCheckFu
 		created, err1 := time.Parse(time.RFC3339, a["created"])
 		expiry, err2 := time.Parse(time.RFC3339, a["expiration"])
 		if err1 != nil || err2 != nil {
-			return fmt.Errorf("created %q / expiration %q: %v %v", a["created"], a["expiration"], err1, err2)
+			return fmt.Errorf("created %q / expiration %q: %w", a["created"], a["expiration"], errors.Join(err1, err2))
 		}
 		if diff := expiry.Sub(created.Add(d)); diff < -time.Second || diff > time.Second {
 			return fmt.Errorf("expiration %s is not created %s + %s", expiry, created, d)

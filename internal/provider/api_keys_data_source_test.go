@@ -2,6 +2,7 @@ package provider
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -23,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
 
@@ -141,7 +143,7 @@ func TestAccAPIKeysDataSource_filters(t *testing.T) {
 	var log dsQueryLog
 	dsWrapEndpoint(t, env, log.middleware)
 	now := env.clock.Now().Truncate(time.Second)
-	at := func(d time.Duration) time.Time { return now.Add(d) }
+	at := now.Add
 	const d = 24 * time.Hour
 	admin := env.boot.UserID
 	member := dsAddUser(t, env, env.boot.OrganizationID, "member@example.org", emulator.RoleMember)
@@ -161,7 +163,7 @@ func TestAccAPIKeysDataSource_filters(t *testing.T) {
 	m1 := issue(member, "production", at(5*d), false)
 	m2 := issue(member, "testing", at(50*d), false)
 
-	ts := func(t time.Time) string { return dsRFC3339(t) }
+	ts := dsRFC3339
 	cases := map[string]struct {
 		hcl   string
 		query url.Values
@@ -259,40 +261,32 @@ func TestAccAPIKeysDataSource_memberAndAdmin(t *testing.T) {
 	stranger := dsAddUser(t, env, otherOrg, "stranger@example.org", emulator.RoleMember)
 	_, strangerSecret := dsIssueKey(t, env, stranger, emulator.KeySpec{})
 
-	providers := env.providerBlockWithKey(memberSecret) + fmt.Sprintf(`
-provider "domaintrust" {
-  alias    = "admin"
-  endpoint = %q
-  api_key  = %q
-}
-`, env.endpoint, env.boot.APIKey)
+	asMember := env.providerBlockWithKey(memberSecret)
 	memberKeys := dsOrdered(mine, second)
+	noSecrets := checkNoSecretInDataSources(env.boot.APIKey, memberSecret, secondSecret, colleagueSecret, strangerSecret)
 
+	// Member and admin run in separate steps rather than as two aliased
+	// provider blocks: the in-process test server is one provider instance,
+	// so the alias's Configure would replace the default's.
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
 			{
-				Config: providers + fmt.Sprintf(`
+				Config: asMember + fmt.Sprintf(`
 data "domaintrust_api_keys" "mine" {}
 
 data "domaintrust_api_keys" "mine_by_id" {
   user_id = %q
 }
-
-data "domaintrust_api_keys" "by_admin" {
-  provider = domaintrust.admin
-  user_id  = %q
-}
-`, member, member),
+`, member),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectKeyIDs("data.domaintrust_api_keys.mine", memberKeys...),
 					expectKeyIDs("data.domaintrust_api_keys.mine_by_id", memberKeys...),
-					expectKeyIDs("data.domaintrust_api_keys.by_admin", memberKeys...),
 				},
-				Check: checkNoSecretInDataSources(env.boot.APIKey, memberSecret, secondSecret, colleagueSecret, strangerSecret),
+				Check: noSecrets,
 			},
 			{
-				Config: providers + fmt.Sprintf(`
+				Config: asMember + fmt.Sprintf(`
 data "domaintrust_api_keys" "colleague" {
   user_id = %q
 }
@@ -300,10 +294,18 @@ data "domaintrust_api_keys" "colleague" {
 				ExpectError: expectError("Could not list Domain Trust API keys: permission denied"),
 			},
 			{
-				Config: providers + fmt.Sprintf(`
+				Config: env.providerBlock() + fmt.Sprintf(`
+data "domaintrust_api_keys" "by_admin" {
+  user_id = %q
+}
+`, member),
+				ConfigStateChecks: []statecheck.StateCheck{expectKeyIDs("data.domaintrust_api_keys.by_admin", memberKeys...)},
+				Check:             noSecrets,
+			},
+			{
+				Config: env.providerBlock() + fmt.Sprintf(`
 data "domaintrust_api_keys" "stranger" {
-  provider = domaintrust.admin
-  user_id  = %q
+  user_id = %q
 }
 `, stranger),
 				ExpectError: expectError("Domain Trust knows no user " + stranger + " in the organization"),
@@ -491,5 +493,62 @@ func TestAccDataSourceExamples(t *testing.T) {
 	}
 	if !slices.Equal(ids, want) {
 		t.Errorf("user_key_ids = %v, want %v", ids, want)
+	}
+}
+
+// dsFakeAPI answers ListKeys and GetKey from fixed data; other calls panic
+// through the nil embedded interface, which these tests never make.
+type dsFakeAPI struct {
+	keyAPI
+	keys []client.Key
+}
+
+func (f *dsFakeAPI) ListKeys(context.Context, client.ListKeysInput) ([]client.Key, error) {
+	return slices.Clone(f.keys), nil
+}
+
+func (f *dsFakeAPI) GetKey(_ context.Context, id string) (*client.Key, error) {
+	for i := range f.keys {
+		if strings.EqualFold(f.keys[i].ID, id) {
+			k := f.keys[i]
+			return &k, nil
+		}
+	}
+	return nil, &client.Error{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: "/keys/" + id}
+}
+
+// TestAPIKeysDataSource_orderAndDuplicates: whatever order a server answers
+// in, and even if a key shows up on two pages, the list is in (created, id)
+// order with each key once, and secrets the server sends are dropped.
+func TestAPIKeysDataSource_orderAndDuplicates(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+	const secret = "dtk_fake_secret_value"
+	key := func(id string, created time.Time) client.Key {
+		return client.Key{ID: id, Created: created, Expiry: created.Add(time.Hour), Environment: "testing", Secret: secret}
+	}
+	fake := &dsFakeAPI{keys: []client.Key{
+		key("c", t0), key("b", t0.Add(time.Second)), key("a", t0), key("c", t0), key("0", t0.Add(-time.Second)),
+	}}
+	ds := &apiKeysDataSource{data: &providerData{api: fake}}
+	resp := dsRead(t, ds, nil)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	var got apiKeysModel
+	if diags := resp.State.Get(context.Background(), &got); diags.HasError() {
+		t.Fatal(diags)
+	}
+	var ids []string
+	for _, k := range got.Keys {
+		ids = append(ids, k.ID.ValueString())
+		for _, v := range []string{k.Description.ValueString(), k.Environment.ValueString(), k.UserID.ValueString()} {
+			if strings.Contains(v, secret) {
+				t.Errorf("key %s holds the secret", k.ID)
+			}
+		}
+	}
+	if want := []string{"0", "a", "c", "b"}; !slices.Equal(ids, want) {
+		t.Errorf("ids = %v, want %v", ids, want)
 	}
 }

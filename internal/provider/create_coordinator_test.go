@@ -78,7 +78,9 @@ func (f *fakeKeys) DeleteKey(_ context.Context, id string) error {
 	return nil
 }
 
-func (f *fakeKeys) GetKey(context.Context, string) (*client.Key, error) { return nil, errors.New("unused") }
+func (f *fakeKeys) GetKey(context.Context, string) (*client.Key, error) {
+	return nil, errors.New("unused")
+}
 func (f *fakeKeys) UpdateKey(context.Context, string, client.UpdateKeyInput) (*client.Key, error) {
 	return nil, errors.New("unused")
 }

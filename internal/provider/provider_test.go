@@ -56,7 +56,11 @@ func newTestEnv(t *testing.T, productionAccess bool, opts ...envOption) *testEnv
 // waits short enough that injected faults do not slow tests down.
 func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"domaintrust": providerserver.NewProtocol6WithError(e.provider()()),
+		// A new instance per call, as Terraform starts one provider process
+		// per provider block (aliases included).
+		"domaintrust": func() (tfprotov6.ProviderServer, error) {
+			return providerserver.NewProtocol6WithError(e.provider()())()
+		},
 	}
 }
 

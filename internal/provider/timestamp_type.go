@@ -87,7 +87,6 @@ func (v timestamp) instant() (time.Time, bool) {
 	return t, err == nil
 }
 
-func timestampNull() timestamp    { return timestamp{RFC3339: timetypes.NewRFC3339Null()} }
 func timestampUnknown() timestamp { return timestamp{RFC3339: timetypes.NewRFC3339Unknown()} }
 
 // timestampOf formats t in UTC, as the API does.

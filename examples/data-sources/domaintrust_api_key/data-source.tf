@@ -15,7 +15,7 @@ output "ci_key" {
 }
 
 # Warn on every plan once the key is within 14 days of its expiry. A check
-# block reports a warning and never stops the run.
+# block reports a warning and never stops the run (Terraform 1.5 or later).
 check "ci_key_not_expiring_soon" {
   assert {
     condition     = timecmp(data.domaintrust_api_key.ci.expiration, timeadd(plantimestamp(), "336h")) > 0

@@ -1,6 +1,7 @@
 # Warn on every plan about production keys that expire within 14 days (or
 # have expired already). The data source lives inside the check block, so
-# even an API failure is only a warning and never stops the run.
+# even an API failure is only a warning and never stops the run. Check blocks
+# and plantimestamp() need Terraform 1.5 or later.
 check "production_keys_not_expiring_soon" {
   data "domaintrust_api_keys" "production" {
     environment = "production"

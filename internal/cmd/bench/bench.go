@@ -424,6 +424,7 @@ func (b *bench) terraform(ctx context.Context, dir, logPath string, emu *emulato
 		"DOMAINTRUST_ENDPOINT="+emu.endpoint,
 		"DOMAINTRUST_API_KEY="+emu.apiKey,
 	)
+	cmd.Env = append(cmd.Env, b.cfg.extraEnv...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// Ctrl-C: let terraform finish what is in flight and write its state, as
 	// it does for a user; kill it if it takes too long.

@@ -15,6 +15,9 @@
 //	BENCH_LATENCY_NS    resource counts of the latency pass     (default "500")
 //	BENCH_LATENCY_RUNS  runs per point of the latency pass      (default BENCH_RUNS)
 //	BENCH_KEEP          keep the work directory (logs, states) for inspection
+//	BENCH_TF_ENV        extra NAME=VALUE pairs for terraform and the provider, for
+//	                    experiments (e.g. "TF_LOG_SDK=off"); the caller's own TF_*
+//	                    variables are otherwise dropped
 //
 // The Markdown report goes to stdout, progress to stderr.
 //
@@ -58,6 +61,7 @@ type config struct {
 	latencyNs   []int
 	latencyRuns int
 	keep        bool
+	extraEnv    []string
 }
 
 func run(ctx context.Context, args []string) int {
@@ -124,6 +128,12 @@ func parseConfig(args []string) (config, error) {
 	}
 	if c.keep, err = envBool("BENCH_KEEP", false); err != nil {
 		return c, err
+	}
+	for _, kv := range strings.Fields(os.Getenv("BENCH_TF_ENV")) {
+		if name, _, ok := strings.Cut(kv, "="); !ok || name == "" {
+			return c, fmt.Errorf("BENCH_TF_ENV: %q is not NAME=VALUE", kv)
+		}
+		c.extraEnv = append(c.extraEnv, kv)
 	}
 	if c.runs < 1 || c.latencyRuns < 1 || c.parallelism < 1 {
 		return c, errors.New("BENCH_RUNS, BENCH_LATENCY_RUNS and BENCH_PARALLELISM must be at least 1")

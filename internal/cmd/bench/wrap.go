@@ -75,7 +75,7 @@ func wrapProvider(args []string) int {
 // providerUsage is what the wrapper recorded for the provider processes of
 // one step.
 type providerUsage struct {
-	processes int
+	processes  int
 	peakRSSKiB int64
 	cpu        time.Duration
 }

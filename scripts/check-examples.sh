@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# make examples-check: every Terraform example under examples/ is formatted and
+# valid against the provider as built from this tree.
+#
+# For every directory under examples/ that holds .tf files:
+#   1. terraform fmt -check -diff on the directory (every .tf file, no exceptions);
+#   2. terraform validate on a temporary copy of the directory, with the provider
+#      built from this tree and installed through a throw-away CLI config's
+#      dev_overrides: no `terraform init`, no registry, nothing downloaded. When
+#      no file of the example declares required_providers (tfplugindocs examples
+#      usually don't), the copy gets one for domaintrust/domaintrust.
+# Shell examples (import.sh) get a `bash -n` syntax check.
+#
+# Exclusions from validate (fmt -check still applies to them). Only files that
+# need a provider other than domaintrust and Terraform's built-ins belong here:
+# such a provider would have to be downloaded from the registry, which this
+# check never does. Paths are relative to the repository root; a listed file
+# that no longer exists fails the check, so the list cannot go stale.
+VALIDATE_EXCLUDE="
+examples/resources/domaintrust_api_key/resource-time-rotating.tf  needs hashicorp/time (time_rotating)
+"
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+fail() { printf 'examples-check: %s\n' "$*" >&2; exit 1; }
+command -v go >/dev/null 2>&1 || fail "go is not on PATH"
+command -v terraform >/dev/null 2>&1 || fail "terraform is not on PATH; install Terraform >= 1.10 (the ephemeral resource examples need it)"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/domaintrust-examples-check.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+mkdir -p "$WORK/plugins" "$WORK/tmp"
+export TMPDIR="$WORK/tmp"
+
+excluded_reason() { # excluded_reason PATH: prints why PATH is excluded from validate, or nothing.
+  printf '%s\n' "$VALIDATE_EXCLUDE" | while read -r path reason; do
+    if [ -n "$path" ] && [ "$path" = "$1" ]; then
+      printf '%s\n' "$reason"
+    fi
+  done
+}
+
+FAILURES=""
+failed() { # failed FILE-OR-DIR MESSAGE
+  FAILURES="$FAILURES  $1: $2"$'\n'
+  printf 'FAIL  %s: %s\n' "$1" "$2" >&2
+}
+
+# Stale exclusions are errors: the list must describe real files.
+while read -r path _; do
+  [ -n "$path" ] || continue
+  [ -f "$path" ] || failed "$path" "listed in VALIDATE_EXCLUDE (scripts/check-examples.sh) but does not exist"
+done <<EOF
+$VALIDATE_EXCLUDE
+EOF
+
+echo "Building the provider for dev_overrides..."
+go build -trimpath -o "$WORK/plugins/terraform-provider-domaintrust" .
+
+cat >"$WORK/terraformrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "domaintrust/domaintrust" = "$WORK/plugins"
+  }
+  direct {}
+}
+EOF
+export TF_CLI_CONFIG_FILE="$WORK/terraformrc"
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+unset TF_DATA_DIR TF_WORKSPACE TF_REATTACH_PROVIDERS TF_PLUGIN_CACHE_DIR
+
+DIRS=$(find examples -type f -name '*.tf' -not -path '*/.terraform/*' -exec dirname {} \; | LC_ALL=C sort -u)
+[ -n "$DIRS" ] || fail "no .tf files under examples/"
+
+checked=0
+n=0
+while read -r dir; do
+  n=$((n + 1))
+  copy="$WORK/validate/$n"
+
+  # 1. formatting
+  if ! fmt_out=$(terraform fmt -check -diff -no-color "$dir" 2>&1); then
+    failed "$dir" "not formatted (run: terraform fmt $dir)"
+    printf '%s\n' "$fmt_out" | sed 's/^/      /' >&2
+  fi
+
+  # 2. validate a copy, without the excluded files
+  mkdir -p "$copy"
+  cp -R "$dir/." "$copy/"
+  rm -rf "$copy/.terraform" "$copy/.terraform.lock.hcl" "$copy"/terraform.tfstate*
+  skipped=""
+  for f in "$dir"/*.tf; do
+    reason=$(excluded_reason "$f")
+    if [ -n "$reason" ]; then
+      rm -f "$copy/$(basename "$f")"
+      skipped="$skipped $(basename "$f") ($reason)"
+    fi
+  done
+  if ! ls "$copy"/*.tf >/dev/null 2>&1; then
+    echo "skip  $dir: every file is excluded from validate:$skipped"
+    continue
+  fi
+  if ! grep -q 'required_providers' "$copy"/*.tf; then
+    cat >"$copy/zz_examples_check_required_providers.tf" <<'EOF'
+# Added by scripts/check-examples.sh to the temporary copy only.
+terraform {
+  required_providers {
+    domaintrust = {
+      source = "domaintrust/domaintrust"
+    }
+  }
+}
+EOF
+  fi
+  if validate_out=$(terraform -chdir="$copy" validate -no-color 2>&1); then
+    checked=$((checked + 1))
+    if [ -n "$skipped" ]; then
+      echo "ok    $dir (not validated:$skipped)"
+    else
+      echo "ok    $dir"
+    fi
+  else
+    failed "$dir" "terraform validate failed"
+    # Drop the dev_overrides warning (expected here), and name the example's
+    # files by their path in the repository.
+    printf '%s\n' "$validate_out" |
+      awk '/^Warning: Provider development overrides are in effect/ { skip = 1; next }
+           skip && /releases\.$/ { skip = 0; next }
+           !skip' |
+      sed -e "s#on \\([^ /]*\\.tf\\) line#on $dir/\\1 line#" -e 's/^/      /' >&2
+    # "Missing required provider" names no file: point at the likely ones.
+    for addr in $(printf '%s\n' "$validate_out" | tr '\n' ' ' |
+      grep -o 'requires provider *registry\.terraform\.io/[a-z0-9_-]*/[a-z0-9_-]*' |
+      sed 's#.*registry\.terraform\.io/##' | sort -u); do
+      name=${addr#*/}
+      if [ "$addr" != "domaintrust/domaintrust" ] && [ "$name" = "domaintrust" ]; then
+        echo "      hint: Terraform guessed $addr for a domaintrust_ address that no resource or data block in $dir declares (an import block's 'to', or a reference)." >&2
+      else
+        files=$( (grep -l "\"${name}_" "$dir"/*.tf 2>/dev/null || true) | sed "s#^$dir/##" | tr "\n" " ")
+        files=${files% }
+        echo "      hint: $addr is not installed here and is never downloaded by this check. Files using ${name}_ types: ${files:-none found}." >&2
+        echo "            If an example needs it, list the file in VALIDATE_EXCLUDE at the top of scripts/check-examples.sh." >&2
+      fi
+    done
+  fi
+done <<EOF
+$DIRS
+EOF
+
+# Shell examples must at least parse.
+while read -r sh; do
+  [ -n "$sh" ] || continue
+  if ! out=$(bash -n "$sh" 2>&1); then
+    failed "$sh" "bash -n: $out"
+  fi
+done <<EOF
+$(find examples -type f -name '*.sh' | LC_ALL=C sort)
+EOF
+
+if [ -n "$FAILURES" ]; then
+  printf '\nexamples-check FAILED:\n%s' "$FAILURES" >&2
+  exit 1
+fi
+echo "examples-check: $n example directories formatted, $checked validated."
