@@ -198,15 +198,12 @@ KEY_PAIRS=$(terraform -chdir="$WORK/quickstart" output -json keys 2>/dev/null | 
 HAVE_CURL=""
 if command -v curl >/dev/null 2>&1; then HAVE_CURL=1; fi
 key_of() { # key_of ENV: the secret value of ENV's key, from KEY_PAIRS.
-  local e k
-  while IFS=':' read -r e k; do
+  # A pipe from the printf builtin, not a here-document: bash may write those to disk.
+  printf '%s\n' "$KEY_PAIRS" | while IFS=':' read -r e k; do
     if [ "$e" = "$1" ]; then
       printf '%s' "$k"
-      return 0
     fi
-  done <<EOF
-$KEY_PAIRS
-EOF
+  done
 }
 auth_status() { # auth_status ENV: HTTP status of GET /user with ENV's new key as bearer.
   local key

@@ -44,6 +44,9 @@ type createGroup struct {
 // reconciled and sent again.
 const maxCreateAttempts = 6
 
+// interruptedCleanupTimeout bounds the clean-up after an interrupted create.
+const interruptedCleanupTimeout = 30 * time.Second
+
 // clockSkewAllowance widens the window in which an orphan's creation time
 // must lie: the server's Date header has one-second resolution.
 const clockSkewAllowance = 2 * time.Second
@@ -76,6 +79,17 @@ func (c *createCoordinator) create(ctx context.Context, api keyAPI, in client.Cr
 		}
 		lastErr = err
 		tflog.Warn(ctx, "answer to POST /keys was lost; looking for a key it may have created", map[string]any{"attempt": attempt})
+		if ctx.Err() != nil {
+			// Interrupted (Ctrl-C, timeout) while the POST was out: the
+			// key may exist, so clean up on a short leash of our own
+			// rather than leave it behind, then stop.
+			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), interruptedCleanupTimeout)
+			defer cancel()
+			if err := c.reconcile(cleanup, api, in, sig, sentAt); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("creating the key was interrupted (%w); any key the interrupted request created has been deleted", ctx.Err())
+		}
 		if err := c.reconcile(ctx, api, in, sig, sentAt); err != nil {
 			return nil, err
 		}

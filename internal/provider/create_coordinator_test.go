@@ -54,7 +54,10 @@ func (f *fakeKeys) CreateKey(_ context.Context, in client.CreateKeyInput) (*clie
 	return &k, nil
 }
 
-func (f *fakeKeys) ListKeys(_ context.Context, in client.ListKeysInput) ([]client.Key, error) {
+func (f *fakeKeys) ListKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	f.record("list")
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -67,7 +70,10 @@ func (f *fakeKeys) ListKeys(_ context.Context, in client.ListKeysInput) ([]clien
 	return out, nil
 }
 
-func (f *fakeKeys) DeleteKey(_ context.Context, id string) error {
+func (f *fakeKeys) DeleteKey(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, ok := f.keys[id]; !ok {
@@ -189,4 +195,23 @@ type failingCreate struct{ *fakeKeys }
 func (f *failingCreate) CreateKey(context.Context, client.CreateKeyInput) (*client.Key, error) {
 	f.posts++
 	return nil, &client.Error{StatusCode: 403, Detail: "no production access"}
+}
+
+// TestCreateInterruptedStillCleansUp: Ctrl-C while a POST is out cancels the
+// context; the key that POST made must still be found and deleted.
+func TestCreateInterruptedStillCleansUp(t *testing.T) {
+	t.Parallel()
+	api := newFakeKeys()
+	ctx, cancel := context.WithCancel(context.Background())
+	api.onPost = func(int, string) (bool, <-chan struct{}) {
+		cancel() // the user interrupts while the answer is on its way
+		return true, nil
+	}
+	_, err := newCreateCoordinator().create(ctx, api, sameBody)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("want the interruption reported, got %v", err)
+	}
+	if api.posts != 1 || len(api.keys) != 0 || len(api.deleted) != 1 {
+		t.Fatalf("%d POSTs, keys left %v, deleted %v: want 1 POST and its key deleted", api.posts, api.keys, api.deleted)
+	}
 }
