@@ -72,10 +72,9 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 			"or later; use the `domaintrust_api_key` resource for a key that must outlive the run.",
 		Attributes: map[string]schema.Attribute{
 			"environment": schema.StringAttribute{
-				MarkdownDescription: "Which Domain Trust data the key sees: `testing` (your organization's private data) " +
-					"or `production` (network-wide data; needs production access).",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.OneOf(environments...)},
+				MarkdownDescription: environmentDescription,
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(environments...)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Free text that says what the key is for, shown in the Domain Trust dashboard " +
@@ -115,15 +114,7 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 }
 
 func (r *apiKeyEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("got %T; please report this bug", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

@@ -1,11 +1,7 @@
 package provider
 
 import (
-	"fmt"
-
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
@@ -69,32 +65,4 @@ func apiKeyObjectAttributes() map[string]schema.Attribute {
 			Computed: true,
 		},
 	}
-}
-
-// dataSourceProviderData is Configure's common part: nil ProviderData means
-// the provider is not configured yet, which Read reports.
-func dataSourceProviderData(req datasource.ConfigureRequest, diags *diag.Diagnostics) *providerData {
-	if req.ProviderData == nil {
-		return nil
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("got %T; please report this bug", req.ProviderData))
-		return nil
-	}
-	return data
-}
-
-// requireConfigured reports whether data is set, adding an error when it is
-// not: that happens only when the provider block depends on values unknown
-// until apply, and a data source cannot wait for them.
-func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
-	if data != nil {
-		return true
-	}
-	diags.AddError("Provider not configured",
-		"The domaintrust provider's configuration depends on values that are not known yet, so the data source "+
-			"cannot reach the API. Apply the resources the provider configuration depends on first "+
-			"(terraform apply -target=...), then run again.")
-	return false
 }

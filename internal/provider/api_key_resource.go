@@ -67,11 +67,10 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"environment": schema.StringAttribute{
-				MarkdownDescription: "Which Domain Trust data the key sees: `testing` (your organization's private data) " +
-					"or `production` (network-wide data; needs production access). Changing it replaces the key.",
-				Required:      true,
-				Validators:    []validator.String{stringvalidator.OneOf(environments...)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: environmentDescription + " Changing it replaces the key.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(environments...)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Free text that says what the key is for, shown in the Domain Trust dashboard. " +
@@ -150,35 +149,17 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 
 var environments = []string{"testing", "production"}
 
-func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("got %T; please report this bug", req.ProviderData))
-		return
-	}
-	r.data = data
-}
+const environmentDescription = "Which Domain Trust data the key sees: `testing` (your organization's private " +
+	"data) or `production` (network-wide data; needs production access)."
 
-// requireClient reports whether the provider is configured, adding an error
-// when it is not: that happens only when the provider block depends on values
-// unknown until apply.
-func (r *apiKeyResource) requireClient(diags interface{ AddError(string, string) }) bool {
-	if r.data != nil {
-		return true
-	}
-	diags.AddError("Provider not configured",
-		"The domaintrust provider's configuration depends on values that are not known yet, so it cannot reach "+
-			"the API. Apply the resources it depends on first (terraform apply -target=...), then run again.")
-	return false
+func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan apiKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !r.requireClient(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	expiry, diags := r.plannedExpiry(ctx, plan)
@@ -236,7 +217,7 @@ func (r *apiKeyResource) plannedExpiry(ctx context.Context, plan apiKeyModel) (t
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state apiKeyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.requireClient(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	key, err := r.data.api.GetKey(ctx, state.ID.ValueString())
@@ -267,7 +248,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	var plan, state apiKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.requireClient(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var in client.UpdateKeyInput
@@ -300,7 +281,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state apiKeyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.requireClient(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	err := r.data.api.DeleteKey(ctx, state.ID.ValueString())

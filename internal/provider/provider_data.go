@@ -2,7 +2,10 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
@@ -26,4 +29,32 @@ type providerData struct {
 	api     keyAPI
 	clock   clock.Clock
 	creates *createCoordinator
+}
+
+// providerDataFrom is every Configure's common part. nil means the provider
+// is not configured yet (its block depends on values unknown until apply).
+func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("got %T; please report this bug", raw))
+		return nil
+	}
+	return data
+}
+
+// requireConfigured reports whether data is set, adding an error when it is
+// not: that happens only when the provider block depends on values unknown
+// until apply, and the call at hand cannot wait for them.
+func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
+	if data != nil {
+		return true
+	}
+	diags.AddError("Provider not configured",
+		"The domaintrust provider's configuration depends on values that are not known yet, so it cannot reach "+
+			"the API. Apply the resources the provider configuration depends on first (terraform apply "+
+			"-target=...), then run again.")
+	return false
 }
