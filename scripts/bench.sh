@@ -24,6 +24,7 @@ TERRAFORM=$(command -v terraform) || { echo "bench: terraform is not on PATH (Te
 BUILD_DIR=$(mktemp -d "${TMPDIR:-/tmp}/domaintrust-bench-build.XXXXXX")
 driver_pid=""
 
+# shellcheck disable=SC2317 # invoked by the traps below
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP

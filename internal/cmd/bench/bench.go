@@ -151,7 +151,7 @@ func (b *bench) cleanup() error {
 		fmt.Fprintln(os.Stderr, "bench: work directory kept:", b.work)
 		return nil
 	}
-	return os.RemoveAll(b.work)
+	return os.RemoveAll(b.work) //nolint:gosec // our own temporary directory
 }
 
 func (b *bench) run(ctx context.Context) (string, error) {
@@ -229,7 +229,7 @@ func (b *bench) runPoint(ctx context.Context, pass string, emu *emulatorProc, n,
 		}
 	}
 	if !b.cfg.keep {
-		return os.RemoveAll(point)
+		return os.RemoveAll(point) //nolint:gosec // below our own temporary directory
 	}
 	return nil
 }
@@ -361,7 +361,7 @@ type measurement struct {
 // measure runs one terraform command and records everything around it.
 func (b *bench) measure(ctx context.Context, emu *emulatorProc, dir, logPath string, args []string) (measurement, error) {
 	var m measurement
-	if err := os.WriteFile(b.usageLog, nil, 0o600); err != nil {
+	if err := os.WriteFile(b.usageLog, nil, 0o600); err != nil { //nolint:gosec // below our own temporary directory
 		return m, err
 	}
 	before, err := emu.stats(ctx)
@@ -404,7 +404,7 @@ type tfResult struct {
 // of the caller's Terraform settings.
 func (b *bench) terraform(ctx context.Context, dir, logPath string, emu *emulatorProc, args []string) (tfResult, error) {
 	var r tfResult
-	if err := os.MkdirAll(filepath.Dir(logPath), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o750); err != nil { //nolint:gosec // below our own temporary directory
 		return r, err
 	}
 	logFile, err := os.Create(logPath) //nolint:gosec // path chosen by the benchmark

@@ -36,7 +36,9 @@ func startEmulator(ctx context.Context, path string, latency time.Duration, logP
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(path, "-addr", "127.0.0.1:0", "-latency", latency.String()) //nolint:gosec // the emulator the benchmark built
+	// Not cancelled with ctx: on Ctrl-C terraform must be able to finish its
+	// in-flight requests first; stop() ends the emulator afterwards.
+	cmd := exec.CommandContext(context.WithoutCancel(ctx), path, "-addr", "127.0.0.1:0", "-latency", latency.String()) //nolint:gosec // the emulator the benchmark built
 	cmd.Stderr = logFile
 	// Its own process group: Ctrl-C reaches the benchmark, which stops the
 	// emulator only after terraform has finished.

@@ -346,12 +346,13 @@ func (b *bench) reportCommands(p func(string, ...any)) {
 	}
 	p("")
 	p("E1 = %s, E2 = %s (create with E1; the update step changes every key to E2). The refresh step is a plan that "+
-		"reads every key (one GET each) and must propose no change. ", b.exp1, b.exp2)
+		"reads every key (one GET each) and must propose no change.", b.exp1, b.exp2)
 	if !b.cfg.refresh {
 		p("The update and destroy steps run with `-refresh=false`, so they show the cost of the change alone: a default " +
 			"`terraform apply` or `terraform destroy` adds the refresh step's one GET per resource in front of it. " +
 			"`BENCH_REFRESH=true make bench` measures them with refresh.")
 	}
+	p("")
 	p("Requests are counted by the emulator (`GET /_emulator/stats` before and after each command). Peak RSS is the " +
 		"provider process's own high-water mark (wait4 `ru_maxrss` of the real binary, run by a pass-through wrapper that " +
 		"`dev_overrides` finds), the highest over the provider processes Terraform starts for the step and over the runs.")

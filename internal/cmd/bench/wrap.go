@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,9 +21,9 @@ const (
 
 // wrapperScript is what dev_overrides finds under the provider's name: it
 // hands over to this program, which runs the real provider.
-func wrapperScript(self, real, usageLog string) string {
+func wrapperScript(self, realBinary, usageLog string) string {
 	return fmt.Sprintf("#!/bin/sh\n%s=%s %s=%s exec %s %s \"$@\"\n",
-		envRealBinary, shellQuote(real), envUsageLog, shellQuote(usageLog), shellQuote(self), wrapCommand)
+		envRealBinary, shellQuote(realBinary), envUsageLog, shellQuote(usageLog), shellQuote(self), wrapCommand)
 }
 
 func shellQuote(s string) string {
@@ -33,12 +34,13 @@ func shellQuote(s string) string {
 // (go-plugin reads the handshake from stdout) and appends one line to the
 // usage log when it exits: pid, peak RSS in KiB, user and system CPU in µs.
 func wrapProvider(args []string) int {
-	real, logPath := os.Getenv(envRealBinary), os.Getenv(envUsageLog)
-	if real == "" || logPath == "" {
+	realBinary, logPath := os.Getenv(envRealBinary), os.Getenv(envUsageLog)
+	if realBinary == "" || logPath == "" {
 		fmt.Fprintln(os.Stderr, "bench wrap-provider: "+envRealBinary+" and "+envUsageLog+" must be set")
 		return 1
 	}
-	cmd := exec.Command(real, args...) //nolint:gosec // runs the provider binary the benchmark was told to measure
+	// No cancellation: the provider decides when to exit, as without the wrapper.
+	cmd := exec.CommandContext(context.Background(), realBinary, args...) //nolint:gosec // runs the provider binary the benchmark was told to measure
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	// Terraform signals the plugin, not its children: pass signals on and let
 	// the provider decide what they mean.
