@@ -60,17 +60,9 @@ EOF
 echo "Building the provider for dev_overrides..."
 go build -trimpath -o "$WORK/plugins/terraform-provider-domaintrust" .
 
-cat >"$WORK/terraformrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "domaintrust/domaintrust" = "$WORK/plugins"
-  }
-  direct {}
-}
-EOF
-export TF_CLI_CONFIG_FILE="$WORK/terraformrc"
-export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
-unset TF_DATA_DIR TF_WORKSPACE TF_REATTACH_PROVIDERS TF_PLUGIN_CACHE_DIR
+# shellcheck source=scripts/dev-overrides.sh
+. "$ROOT/scripts/dev-overrides.sh"
+use_dev_overrides "$WORK" "$WORK/plugins"
 
 DIRS=$(find examples -type f -name '*.tf' -not -path '*/.terraform/*' -exec dirname {} \; | LC_ALL=C sort -u)
 [ -n "$DIRS" ] || fail "no .tf files under examples/"

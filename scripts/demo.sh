@@ -154,18 +154,9 @@ export DOMAINTRUST_ENDPOINT DOMAINTRUST_API_KEY
 echo "emulator (pid $EMU_PID) listening at $DOMAINTRUST_ENDPOINT; DOMAINTRUST_API_KEY is set (not shown)"
 
 # --- 3. Terraform configuration ---------------------------------------------------------
-cat >"$WORK/terraformrc" <<EOF
-# Written by scripts/demo.sh; removed when the demo ends.
-provider_installation {
-  dev_overrides {
-    "domaintrust/domaintrust" = "$WORK/plugins"
-  }
-  direct {}
-}
-EOF
-export TF_CLI_CONFIG_FILE="$WORK/terraformrc"
-export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
-unset TF_DATA_DIR TF_WORKSPACE TF_REATTACH_PROVIDERS TF_PLUGIN_CACHE_DIR
+# shellcheck source=scripts/dev-overrides.sh
+. "$ROOT/scripts/dev-overrides.sh"
+use_dev_overrides "$WORK" "$WORK/plugins"
 
 cp -R "$EXAMPLE_DIR/." "$WORK/quickstart/"
 rm -rf "$WORK/quickstart/.terraform" "$WORK/quickstart/.terraform.lock.hcl" "$WORK/quickstart"/terraform.tfstate*
