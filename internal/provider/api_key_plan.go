@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
-type diagList = diag.Diagnostics
-
 func errorDiags(summary, detail string) diag.Diagnostics {
 	var d diag.Diagnostics
 	d.AddError(summary, detail)

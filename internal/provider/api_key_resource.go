@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -196,7 +197,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 
 // plannedExpiry is the expiry to send on create: the configured expiration,
 // or now + period under rotation.
-func (r *apiKeyResource) plannedExpiry(ctx context.Context, plan apiKeyModel) (time.Time, diagList) {
+func (r *apiKeyResource) plannedExpiry(ctx context.Context, plan apiKeyModel) (time.Time, diag.Diagnostics) {
 	if !plan.Expiration.IsUnknown() && !plan.Expiration.IsNull() {
 		t, ok := plan.Expiration.instant()
 		if !ok {
