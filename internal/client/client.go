@@ -21,28 +21,38 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// Defaults applied by New to zero Config fields.
+// Defaults. DefaultConfig carries them; they live here and nowhere else, so
+// the provider's documentation and behaviour cannot drift apart.
+//
+// The retry defaults are sized for an API that refuses or loses up to about
+// 40% of attempts (the chaos test's profile): 12 retries make a call fail
+// only when 13 attempts in a row fail. The backoff cap keeps a dead API's
+// worst case bounded: waits grow 0.5 s, 1 s, 2 s, 4 s, 8 s and then stay at
+// 10 s, about 86 s in all over 12 retries, plus 13 × RequestTimeout when the
+// API accepts connections but never answers.
 const (
 	DefaultUserAgent      = "terraform-provider-domaintrust/dev (+https://www.terraform.io)"
-	DefaultMaxRetries     = 4
+	DefaultMaxRetries     = 12
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultRetryWaitMin   = 500 * time.Millisecond
-	DefaultRetryWaitMax   = 30 * time.Second
+	DefaultRetryWaitMax   = 10 * time.Second
 
 	// maxBodyBytes bounds what is read of any answer, so a misbehaving server
 	// or proxy cannot make the provider hold an unbounded body in memory.
 	maxBodyBytes = 4 << 20
 )
 
-// Config configures a Client. Zero values select the defaults above.
+// Config configures a Client. Start from DefaultConfig: MaxRetries is taken
+// as given (0 means a single attempt), while zero durations and an empty
+// user agent select the defaults above.
 type Config struct {
 	// Endpoint is the base URL including /api, e.g. http://127.0.0.1:8580/api.
 	Endpoint string
 	APIKey   string
 	// UserAgent is the full User-Agent header value.
 	UserAgent string
-	// MaxRetries counts retries after the first attempt: 0 selects
-	// DefaultMaxRetries, a negative value disables retries.
+	// MaxRetries counts retries after the first attempt; it must not be
+	// negative.
 	MaxRetries int
 	// RequestTimeout bounds each attempt, not the whole call.
 	RequestTimeout time.Duration
@@ -52,6 +62,32 @@ type Config struct {
 	// HTTPClient supplies the transport; its Timeout is replaced by
 	// RequestTimeout and redirects are not followed.
 	HTTPClient *http.Client
+}
+
+// DefaultConfig returns a Config with every default filled in; the caller
+// sets Endpoint and APIKey.
+func DefaultConfig() Config {
+	return Config{
+		UserAgent:      DefaultUserAgent,
+		MaxRetries:     DefaultMaxRetries,
+		RequestTimeout: DefaultRequestTimeout,
+		RetryWaitMin:   DefaultRetryWaitMin,
+		RetryWaitMax:   DefaultRetryWaitMax,
+	}
+}
+
+// WorstCaseCallTime is the longest one call can take before it gives up when
+// every attempt fails: every attempt runs into the request timeout, and every
+// wait between attempts is the longest backoff allows (a Retry-After can ask
+// for no more than the cap either).
+func (c Config) WorstCaseCallTime() time.Duration {
+	total := time.Duration(c.MaxRetries+1) * c.RequestTimeout
+	ceiling := c.RetryWaitMin
+	for range c.MaxRetries {
+		total += min(ceiling, c.RetryWaitMax)
+		ceiling *= 2
+	}
+	return total
 }
 
 // Client calls the Domain Trust API. It is safe for concurrent use.
@@ -86,11 +122,8 @@ func New(cfg Config) (*Client, error) {
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
 	}
-	switch {
-	case c.maxRetries == 0:
-		c.maxRetries = DefaultMaxRetries
-	case c.maxRetries < 0:
-		c.maxRetries = 0
+	if c.maxRetries < 0 {
+		return nil, fmt.Errorf("max retries must not be negative, got %d", c.maxRetries)
 	}
 	if c.waitMin <= 0 {
 		c.waitMin = DefaultRetryWaitMin
@@ -226,6 +259,16 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		ResponseLogHook: st.afterResponse,
 	}
 	resp, err := rc.Do(req) //nolint:bodyclose // readAnswer or giveUp has read and closed it
+	err = c.outcome(ctx, st, r, resp, err, out)
+	if err != nil && st.exhausted {
+		return &GaveUpError{Attempts: st.attempt, Elapsed: time.Since(st.firstSent), Err: err}
+	}
+	return err
+}
+
+// outcome turns the retry loop's result into the call's: nil with out
+// decoded, or the error that describes what went wrong.
+func (c *Client) outcome(ctx context.Context, st *callState, r request, resp *http.Response, err error, out any) error {
 	if err != nil {
 		return c.failure(st, r, err)
 	}

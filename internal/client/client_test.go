@@ -205,7 +205,9 @@ func TestNewAcceptsEndpointsAndTrimsSlash(t *testing.T) {
 }
 
 func TestNewDefaults(t *testing.T) {
-	c, err := New(Config{Endpoint: "https://example.org/api"})
+	cfg := DefaultConfig()
+	cfg.Endpoint = "https://example.org/api"
+	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,12 +218,38 @@ func TestNewDefaults(t *testing.T) {
 			c.userAgent, c.maxRetries, c.waitMin, c.waitMax, c.http.Timeout)
 	}
 
-	c, err = New(Config{Endpoint: "https://example.org/api", MaxRetries: -1, RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond, RequestTimeout: time.Minute})
+	// Zero durations select the defaults; zero retries mean zero retries.
+	c, err = New(Config{Endpoint: "https://example.org/api"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.maxRetries != 0 || c.waitMin != time.Millisecond || c.http.Timeout != time.Minute {
+	if c.maxRetries != 0 || c.waitMin != DefaultRetryWaitMin || c.http.Timeout != DefaultRequestTimeout {
+		t.Errorf("zero Config: retries=%d min=%v timeout=%v", c.maxRetries, c.waitMin, c.http.Timeout)
+	}
+
+	c, err = New(Config{Endpoint: "https://example.org/api", MaxRetries: 2, RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond, RequestTimeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.maxRetries != 2 || c.waitMin != time.Millisecond || c.http.Timeout != time.Minute {
 		t.Errorf("explicit values not applied: retries=%d min=%v timeout=%v", c.maxRetries, c.waitMin, c.http.Timeout)
+	}
+
+	if _, err := New(Config{Endpoint: "https://example.org/api", MaxRetries: -1}); err == nil {
+		t.Error("negative MaxRetries accepted")
+	}
+}
+
+// TestWorstCaseCallTime pins the bound the provider documents: with the
+// defaults, 13 attempts of 30 s and waits of 0.5, 1, 2, 4, 8 and then 10 s.
+func TestWorstCaseCallTime(t *testing.T) {
+	want := 13*30*time.Second + 500*time.Millisecond + (1+2+4+8+7*10)*time.Second
+	if got := DefaultConfig().WorstCaseCallTime(); got != want {
+		t.Errorf("WorstCaseCallTime() = %v, want %v", got, want)
+	}
+	cfg := Config{MaxRetries: 0, RequestTimeout: time.Second, RetryWaitMin: time.Second, RetryWaitMax: time.Second}
+	if got := cfg.WorstCaseCallTime(); got != time.Second {
+		t.Errorf("one attempt: WorstCaseCallTime() = %v, want 1s", got)
 	}
 }
 

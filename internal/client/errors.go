@@ -28,6 +28,32 @@ type Error struct {
 	Method     string
 	Path       string
 	RetryAfter time.Duration
+	// Body says what the answer's body was. Only a problem document is the
+	// Domain Trust API's own answer; a proxy, a web server or a wrong path
+	// answers with anything else.
+	Body BodyKind
+}
+
+// BodyKind classifies the body of an error answer.
+type BodyKind int
+
+const (
+	BodyOther   BodyKind = iota // empty, plain text or unrecognised
+	BodyProblem                 // an RFC 9457 problem document, as the API sends
+	BodyJSON                    // JSON that is not a problem document
+	BodyHTML                    // an HTML page, as web servers and proxies send
+)
+
+func (k BodyKind) String() string {
+	switch k {
+	case BodyProblem:
+		return "a problem document"
+	case BodyJSON:
+		return "JSON that is not a problem document"
+	case BodyHTML:
+		return "an HTML page"
+	}
+	return "no recognisable body"
 }
 
 // FieldError is one entry of a problem's "errors" list.
@@ -143,6 +169,37 @@ func IsOutcomeUnknown(err error) bool {
 	return errors.As(err, &e)
 }
 
+// GaveUpError wraps the last failure of a call whose retries ran out, so the
+// message says how hard the client tried: "after 13 attempts over 1m26s"
+// tells a user at once that a flaky API, not a typo, is to blame.
+type GaveUpError struct {
+	Attempts int
+	Elapsed  time.Duration
+	Err      error
+}
+
+func (e *GaveUpError) Error() string {
+	unit := "attempts"
+	if e.Attempts == 1 {
+		unit = "attempt"
+	}
+	return fmt.Sprintf("%v (gave up after %d %s over %s)", e.Err, e.Attempts, unit, roundDuration(e.Elapsed))
+}
+
+func (e *GaveUpError) Unwrap() error { return e.Err }
+
+// roundDuration keeps a duration readable: milliseconds below a second,
+// tenths of a second below a minute, whole seconds above.
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond)
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Second)
+}
+
 // decodeProblem builds the Error of a non-2xx answer from its body: the
 // problem document when there is one (application/problem+json, or any JSON
 // object with a title or status), else a short printable excerpt. Every
@@ -155,7 +212,9 @@ func decodeProblem(status int, contentType string, body []byte, secrets []string
 	isProblemType := mediaType == "application/problem+json"
 	if isProblemType || mediaType == "" || mediaType == "application/json" || strings.HasSuffix(mediaType, "+json") {
 		var p wireProblem
-		if json.Unmarshal(body, &p) == nil && (isProblemType || p.Title != "" || p.Status != 0) {
+		err := json.Unmarshal(body, &p)
+		if err == nil && (isProblemType || p.Title != "" || p.Status != 0) {
+			e.Body = BodyProblem
 			// Decoding resolves JSON escapes, which can spell out a secret
 			// the raw scrub did not see.
 			e.Title, e.Detail = scrubString(p.Title, secrets), scrubString(p.Detail, secrets)
@@ -168,10 +227,14 @@ func decodeProblem(status int, contentType string, body []byte, secrets []string
 			}
 			return e
 		}
+		if json.Valid(body) && len(bytes.TrimSpace(body)) > 0 {
+			e.Body = BodyJSON
+		}
 	}
 	e.Title = http.StatusText(status)
 	text := string(body[:min(len(body), maxScanBytes)])
 	if mediaType == "text/html" || mediaType == "application/xhtml+xml" || strings.HasPrefix(strings.TrimSpace(text), "<") {
+		e.Body = BodyHTML
 		text = htmlText(text)
 	}
 	// Scrubbed again after HTML entities are resolved, and before the cut,

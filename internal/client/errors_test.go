@@ -46,7 +46,7 @@ func TestGoldenProblemsDecoded(t *testing.T) {
 				t.Fatalf("err = %T %v, want *Error", err, err)
 			}
 			if apiErr.StatusCode != tc.status || apiErr.Title != tc.title || apiErr.Detail != tc.detail ||
-				apiErr.Method != http.MethodGet || apiErr.Path != "/keys/k1" {
+				apiErr.Method != http.MethodGet || apiErr.Path != "/keys/k1" || apiErr.Body != BodyProblem {
 				t.Errorf("error = %+v", apiErr)
 			}
 			if got := err.Error(); got != tc.text {
@@ -148,24 +148,29 @@ const maxErrorTextBytes = 4*(2*maxFieldRunes+maxTitleRunes+maxDetailRunes+maxFie
 func TestNonProblemBodies(t *testing.T) {
 	for _, tc := range []struct {
 		name, contentType, body, detail string
+		kind                            BodyKind
 	}{
 		{"nginx page", "text/html",
 			"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n",
-			"502 Bad Gateway 502 Bad Gateway nginx/1.25.3"},
+			"502 Bad Gateway 502 Bad Gateway nginx/1.25.3", BodyHTML},
 		{"page with style and script, no content type", "",
 			`<!DOCTYPE html><html><head><STYLE type="text/css">body{color:red}</STYLE><script>var a = "<b>";</script></head><body><p>Service &amp; API down</p></body></html>`,
-			"Service & API down"},
-		{"unterminated tag", "text/html", "oops <b", "oops"},
-		{"plain text", "text/plain; charset=utf-8", "upstream connect error\nor disconnect/reset before headers", "upstream connect error or disconnect/reset before headers"},
-		{"JSON that is no problem", "application/json", `{"message":"gateway says no"}`, `{"message":"gateway says no"}`},
-		{"problem type but not JSON", "application/problem+json", "not json", "not json"},
-		{"binary", "application/octet-stream", "\x00\x01ab\xff\xfecd\x1b[31m", "ab cd [31m"},
-		{"empty", "", "", ""},
+			"Service & API down", BodyHTML},
+		{"unterminated tag", "text/html", "oops <b", "oops", BodyHTML},
+		{"plain text", "text/plain; charset=utf-8", "upstream connect error\nor disconnect/reset before headers", "upstream connect error or disconnect/reset before headers", BodyOther},
+		{"JSON that is no problem", "application/json", `{"message":"gateway says no"}`, `{"message":"gateway says no"}`, BodyJSON},
+		{"JSON array", "", `["no"]`, `["no"]`, BodyJSON},
+		{"problem type but not JSON", "application/problem+json", "not json", "not json", BodyOther},
+		{"binary", "application/octet-stream", "\x00\x01ab\xff\xfecd\x1b[31m", "ab cd [31m", BodyOther},
+		{"empty", "", "", "", BodyOther},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := decodeProblem(502, tc.contentType, []byte(tc.body), nil)
 			if e.StatusCode != http.StatusBadGateway || e.Title != "Bad Gateway" || e.Detail != tc.detail || e.Errors != nil {
 				t.Errorf("error = %#v, want detail %q", e, tc.detail)
+			}
+			if e.Body != tc.kind {
+				t.Errorf("body kind = %v, want %v", e.Body, tc.kind)
 			}
 		})
 	}
@@ -173,7 +178,7 @@ func TestNonProblemBodies(t *testing.T) {
 
 func TestProblemRecognisedByShape(t *testing.T) {
 	e := decodeProblem(409, "application/json", []byte(`{"title":"Conflict","status":409,"detail":"busy"}`), nil)
-	if e.Title != "Conflict" || e.Detail != "busy" {
+	if e.Title != "Conflict" || e.Detail != "busy" || e.Body != BodyProblem {
 		t.Errorf("JSON with a title was not read as a problem: %#v", e)
 	}
 	// The HTTP status is the truth even when the document says otherwise.

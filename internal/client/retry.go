@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ type callState struct {
 	path   string
 
 	attempt   int
+	firstSent time.Time   // when the first attempt was sent, on the local clock
 	started   time.Time   // when the latest attempt was sent, on the local clock
 	connected atomic.Bool // a connection was obtained, so the request may have reached the server
 
@@ -33,6 +35,11 @@ type callState struct {
 	// earlier one.
 	lastMayHaveActed  bool
 	priorMayHaveActed bool
+
+	// retryWanted is the retry rules' verdict on the latest attempt; when the
+	// loop stops while it is set, the retries ran out (exhausted).
+	retryWanted bool
+	exhausted   bool
 
 	body []byte // the final answer's body
 }
@@ -44,6 +51,9 @@ func (st *callState) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, retr
 	st.body = nil
 	st.attempt = retry + 1
 	st.started = time.Now()
+	if retry == 0 {
+		st.firstSent = st.started
+	}
 }
 
 func (st *callState) afterResponse(_ retryablehttp.Logger, resp *http.Response) {
@@ -69,36 +79,39 @@ func (st *callState) afterResponse(_ retryablehttp.Logger, resp *http.Response) 
 // 429, 502, 503 and 504. A POST creates something, so it is retried only
 // when the server provably did not act on it: 429, 503 with Retry-After
 // (both refusals), or a failure before any connection existed.
-func (st *callState) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+func (st *callState) checkRetry(_ context.Context, resp *http.Response, err error) (bool, error) {
 	st.lastMayHaveActed = st.mayHaveActed(resp, err)
+	st.retryWanted = st.retryRule(resp, err)
+	return st.retryWanted, nil
+}
+
+func (st *callState) retryRule(resp *http.Response, err error) bool {
 	if err != nil {
-		tflog.Debug(ctx, "Domain Trust API attempt failed", map[string]any{
+		tflog.Debug(st.ctx, "Domain Trust API attempt failed", map[string]any{
 			"method":      st.method,
 			"path":        st.path,
 			"attempt":     st.attempt,
 			"duration_ms": time.Since(st.started).Milliseconds(),
 			"error":       err.Error(),
 		})
-	}
-	if err != nil {
 		if !transient(err) {
-			return false, nil
+			return false
 		}
-		return st.method != http.MethodPost || !st.connected.Load(), nil
+		return st.method != http.MethodPost || !st.connected.Load()
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
-		return true, nil
+		return true
 	case http.StatusServiceUnavailable:
 		if st.method != http.MethodPost {
-			return true, nil
+			return true
 		}
 		_, ok := retryAfter(resp.Header)
-		return ok, nil
+		return ok
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return st.method != http.MethodPost, nil
+		return st.method != http.MethodPost
 	}
-	return false, nil
+	return false
 }
 
 // mayHaveActed reports whether an attempt's outcome leaves open that the
@@ -119,16 +132,21 @@ func (st *callState) mayHaveActed(resp *http.Response, err error) bool {
 	return true
 }
 
-// transient tells apart transport errors a retry cannot fix.
+// transient tells apart transport errors a retry cannot fix: certificates
+// that do not verify, an answer too large to read, and a host name that does
+// not exist (a typo in the endpoint, which twelve retries would only hide for
+// a minute and a half).
 func transient(err error) bool {
 	var (
 		unknownAuthority x509.UnknownAuthorityError
 		invalidCert      x509.CertificateInvalidError
 		hostname         x509.HostnameError
 		verification     *tls.CertificateVerificationError
+		dns              *net.DNSError
 	)
 	switch {
-	case errors.Is(err, errBodyTooLarge),
+	case errors.As(err, &dns) && dns.IsNotFound,
+		errors.Is(err, errBodyTooLarge),
 		errors.As(err, &unknownAuthority),
 		errors.As(err, &invalidCert),
 		errors.As(err, &hostname),
@@ -164,6 +182,7 @@ func (st *callState) backoff(waitMin, waitMax time.Duration, retry int, resp *ht
 // giveUp receives the last attempt when the retry loop stops without a
 // success. An answer the loop would still have retried has an unread body.
 func (st *callState) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
+	st.exhausted = st.retryWanted
 	if err != nil {
 		return nil, err
 	}

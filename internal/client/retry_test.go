@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -299,6 +300,9 @@ func TestRefusedConnectionExhaustsRetries(t *testing.T) {
 	if d := dials.Load(); d != 3 {
 		t.Errorf("%d dials, want 3 (1 + MaxRetries)", d)
 	}
+	if !strings.Contains(err.Error(), "(gave up after 3 attempts over ") {
+		t.Errorf("err = %v, want it to say how many attempts were made", err)
+	}
 }
 
 func TestCertificateErrorNotRetried(t *testing.T) {
@@ -348,7 +352,7 @@ func TestRequestTimeoutIsPerAttempt(t *testing.T) {
 func TestMaxRetries(t *testing.T) {
 	for _, tc := range []struct {
 		maxRetries, attempts int
-	}{{-1, 1}, {1, 2}, {3, 4}, {0, 1 + DefaultMaxRetries}} {
+	}{{0, 1}, {1, 2}, {3, 4}, {DefaultMaxRetries, 1 + DefaultMaxRetries}} {
 		t.Run(fmt.Sprint(tc.maxRetries), func(t *testing.T) {
 			f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 				replyStatus(http.StatusServiceUnavailable, "")(t, w)
@@ -362,7 +366,50 @@ func TestMaxRetries(t *testing.T) {
 			if n := f.count(); n != tc.attempts {
 				t.Errorf("%d attempts, want %d", n, tc.attempts)
 			}
+			// The message says how hard the client tried.
+			var gaveUp *GaveUpError
+			if !errors.As(err, &gaveUp) || gaveUp.Attempts != tc.attempts || gaveUp.Elapsed <= 0 {
+				t.Fatalf("err = %#v, want a GaveUpError of %d attempts", err, tc.attempts)
+			}
+			if want := fmt.Sprintf("(gave up after %d attempt", tc.attempts); !strings.Contains(err.Error(), want) {
+				t.Errorf("Error() = %q, want it to contain %q", err, want)
+			}
 		})
+	}
+}
+
+// TestGaveUpOnlyWhenRetriesRanOut: an answer the rules do not retry is the
+// call's result as it is, even after earlier retries.
+func TestGaveUpOnlyWhenRetriesRanOut(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		if n == 0 {
+			replyStatus(http.StatusServiceUnavailable, "")(t, w)
+			return
+		}
+		replyProblem(w, http.StatusNotFound, golden(t, "problem_404.json"))
+	})
+	_, err := newTestClient(t, f.URL+"/api").GetKey(context.Background(), "k1")
+	var gaveUp *GaveUpError
+	if !IsNotFound(err) || errors.As(err, &gaveUp) || strings.Contains(err.Error(), "gave up") {
+		t.Fatalf("err = %v, want a plain 404", err)
+	}
+}
+
+func TestUnknownHostNotRetried(t *testing.T) {
+	var dials atomic.Int32
+	hc := &http.Client{Transport: &http.Transport{
+		DialContext: func(context.Context, string, string) (net.Conn, error) {
+			dials.Add(1)
+			return nil, &net.DNSError{Err: "no such host", Name: "domain-trust.example.invalid", IsNotFound: true}
+		},
+	}}
+	c := newTestClient(t, "https://domain-trust.example.invalid/api", func(c *Config) { c.HTTPClient = hc })
+	_, err := c.GetKey(context.Background(), "k1")
+	if err == nil || !strings.Contains(err.Error(), "no such host") {
+		t.Fatalf("err = %v, want the DNS error", err)
+	}
+	if d := dials.Load(); d != 1 {
+		t.Errorf("%d dials, want 1: a name that does not exist will not appear in a minute", d)
 	}
 }
 

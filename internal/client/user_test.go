@@ -48,6 +48,25 @@ func TestCurrentUserWire(t *testing.T) {
 	}
 }
 
+// TestCurrentUserMustBeAUser: an answer without a user id is not the
+// Domain Trust API's, however well-formed its JSON.
+func TestCurrentUserMustBeAUser(t *testing.T) {
+	for name, body := range map[string]string{
+		"no user":    `{"version":"2.0.6"}`,
+		"user no id": `{"user":{"email":"ops@example.org"}}`,
+		"array":      `[]`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+				replyJSON(w, http.StatusOK, []byte(body))
+			})
+			if u, err := newTestClient(t, f.URL+"/api").CurrentUser(context.Background()); err == nil {
+				t.Fatalf("CurrentUser = %+v, want an error", u)
+			}
+		})
+	}
+}
+
 func TestCurrentUserUnauthorized(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		replyProblem(w, http.StatusUnauthorized, golden(t, "problem_401.json"))

@@ -89,8 +89,11 @@ type wireUserAnswer struct {
 }
 
 func (a *wireUserAnswer) complete() error {
-	if a.User == nil {
+	switch {
+	case a.User == nil:
 		return errors.New(`answer has no "user" object`)
+	case a.User.ID == "":
+		return errors.New(`answer's "user" has no "id"`)
 	}
 	return nil
 }

@@ -9,12 +9,16 @@ import (
 	"time"
 )
 
-func TestVersionNeedsNoAuth(t *testing.T) {
+// TestVersionNeedsAValidKey: the API Keys page says every request must carry
+// a valid API key, /version included.
+func TestVersionNeedsAValidKey(t *testing.T) {
 	w := newWorld(t)
-	doc := expect(t, w.do("GET", "/version", "", nil), http.StatusOK)
+	doc := expect(t, w.do("GET", "/version", w.adminAKey, nil), http.StatusOK)
 	if doc["version"] != "2.0.6" {
 		t.Errorf("version = %v", doc["version"])
 	}
+	expectProblem(t, w.do("GET", "/version", "", nil), http.StatusUnauthorized)
+	expectProblem(t, w.do("GET", "/version", "dtk_unknown", nil), http.StatusUnauthorized)
 }
 
 func TestUnauthorized(t *testing.T) {
@@ -38,7 +42,7 @@ func TestUnauthorized(t *testing.T) {
 		"deleted":      func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+deletedSecret) },
 	}
 	routes := []struct{ method, path string }{
-		{"GET", "/user"}, {"GET", "/keys"}, {"POST", "/keys"},
+		{"GET", "/version"}, {"GET", "/user"}, {"GET", "/keys"}, {"POST", "/keys"},
 		{"GET", "/keys/" + w.adminAKeyID}, {"PATCH", "/keys/" + w.adminAKeyID}, {"DELETE", "/keys/" + w.adminAKeyID},
 	}
 	for name, mutate := range cases {
@@ -414,7 +418,7 @@ func TestClockAndDateHeader(t *testing.T) {
 	expect(t, w.do("GET", "/user", secret, nil), http.StatusOK)
 	future := time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC)
 	w.e.SetTime(future)
-	if got := w.do("GET", "/version", "", nil).Header().Get("Date"); got != future.Format(http.TimeFormat) {
+	if got := w.do("GET", "/version", w.adminAKey, nil).Header().Get("Date"); got != future.Format(http.TimeFormat) {
 		t.Errorf("Date after SetTime = %q", got)
 	}
 }

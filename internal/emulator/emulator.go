@@ -109,7 +109,7 @@ type route struct {
 func (rt *route) name() string { return rt.method + " " + rt.path }
 
 var routes = []route{
-	{method: http.MethodGet, path: "/version", handle: (*Emulator).getVersion},
+	{method: http.MethodGet, path: "/version", auth: true, handle: (*Emulator).getVersion},
 	{method: http.MethodGet, path: "/user", auth: true, handle: (*Emulator).getUser},
 	{method: http.MethodPost, path: "/auth/login", body: true, mutating: true, handle: (*Emulator).login},
 	{method: http.MethodPost, path: "/keys", auth: true, body: true, mutating: true, handle: (*Emulator).createKey},

@@ -13,7 +13,7 @@ func TestFaultRateRefusesEverythingAndChangesNothing(t *testing.T) {
 	id := w.adminAKeyID
 	keys, events := w.e.Keys(), w.e.Events()
 	requests := []struct{ method, path, secret string }{
-		{"GET", "/version", ""}, {"GET", "/user", w.adminAKey}, {"POST", "/auth/login", ""},
+		{"GET", "/version", w.adminAKey}, {"GET", "/user", w.adminAKey}, {"POST", "/auth/login", ""},
 		{"POST", "/keys", w.adminAKey}, {"GET", "/keys", w.adminAKey}, {"GET", "/keys/" + id, w.adminAKey},
 		{"PATCH", "/keys/" + id, w.adminAKey}, {"DELETE", "/keys/" + id, w.adminAKey}, {"GET", "/nope", ""},
 	}
@@ -34,7 +34,7 @@ func TestFaultRateRefusesEverythingAndChangesNothing(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 	w.e.SetFaults(0, 0, 0)
-	expect(t, w.do("GET", "/version", "", nil), http.StatusOK)
+	expect(t, w.do("GET", "/version", w.adminAKey, nil), http.StatusOK)
 }
 
 func TestLostResponsesAreCarriedOut(t *testing.T) {
@@ -91,7 +91,7 @@ func TestLatency(t *testing.T) {
 	const delay = 25 * time.Millisecond
 	w.e.SetFaults(0, 0, delay)
 	start := time.Now()
-	expect(t, w.do("GET", "/version", "", nil), http.StatusOK)
+	expect(t, w.do("GET", "/version", w.adminAKey, nil), http.StatusOK)
 	if took := time.Since(start); took < delay {
 		t.Errorf("request took %v, want at least %v", took, delay)
 	}
@@ -99,7 +99,7 @@ func TestLatency(t *testing.T) {
 	w.e.SetFaults(0, 0, time.Hour)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	rec := w.serve(req("GET", "/version", "", nil).WithContext(ctx))
+	rec := w.serve(req("GET", "/version", w.adminAKey, nil).WithContext(ctx))
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("cancelled request: %d", rec.Code)
 	}

@@ -110,7 +110,7 @@ func TestGoldenWire(t *testing.T) {
 
 	login := expect(t, w.do("POST", "/auth/login", "", golden(t, "login_request.json")), http.StatusOK)
 	assertShape(t, "login_response.json", login)
-	assertShape(t, "version_response.json", expect(t, w.do("GET", "/version", "", nil), http.StatusOK))
+	assertShape(t, "version_response.json", expect(t, w.do("GET", "/version", w.adminAKey, nil), http.StatusOK))
 	assertShape(t, "user_response.json", expect(t, w.do("GET", "/user", opsKey, nil), http.StatusOK))
 
 	// Problem documents match the golden ones exactly: their values are all the emulator's.

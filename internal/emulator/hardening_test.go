@@ -51,7 +51,9 @@ func TestPanicBecomes500(t *testing.T) {
 		t.Error("the log holds an API key")
 	}
 	// The emulator keeps serving, locks included.
-	resp = must(http.Get(srv.URL + "/api/version"))
+	r = must(http.NewRequest(http.MethodGet, srv.URL+"/api/version", nil))
+	r.Header.Set("Authorization", "Bearer "+w.adminAKey)
+	resp = must(http.DefaultClient.Do(r))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("after a panic: %d", resp.StatusCode)

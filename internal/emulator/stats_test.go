@@ -17,7 +17,7 @@ func TestStats(t *testing.T) {
 	w.do("PATCH", "/keys/"+id, w.adminAKey, keyBody(map[string]any{"description": "x"}))
 	w.do("DELETE", "/keys/"+id, w.adminAKey, nil)
 	w.do("DELETE", "/keys/"+id, w.adminAKey, nil)
-	w.do("GET", "/version", "", nil)
+	w.do("GET", "/version", w.adminAKey, nil)
 	w.do("GET", "/user", w.adminAKey, nil)
 	w.do("POST", "/auth/login", "", map[string]any{"login": map[string]any{"email": "ada@a.example", "password": "pw-ada"}})
 	w.do("PUT", "/keys", w.adminAKey, nil)

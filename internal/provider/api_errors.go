@@ -20,8 +20,9 @@ var fieldPaths = map[string]path.Path{
 }
 
 // apiDiagnostics turns an API error into diagnostics that say what went
-// wrong and what to do. action completes "Could not ...".
-func apiDiagnostics(action string, err error) diag.Diagnostics {
+// wrong and what to do. action completes "Could not ..."; endpoint is the
+// API's base URL the error came from.
+func apiDiagnostics(action string, err error, endpoint string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	summary := "Could not " + action
 	var apiErr *client.Error
@@ -31,10 +32,7 @@ func apiDiagnostics(action string, err error) diag.Diagnostics {
 	}
 	switch {
 	case client.IsUnauthorized(err):
-		diags.AddError(summary+": the provider's API key was rejected",
-			"Domain Trust answered 401 Unauthorized: the API key the provider uses (provider attribute `api_key` or the "+
-				envAPIKey+" environment variable) is unknown, expired or deleted. Create a new key in the Domain Trust "+
-				"dashboard, set it, and run Terraform again.")
+		diags.AddError(summary+": the provider's API key was rejected", unauthorizedDetail(endpoint))
 	case client.IsForbidden(err):
 		detail := "Domain Trust answered 403 Forbidden"
 		if apiErr.Detail != "" {

@@ -3,15 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-
-	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 )
 
 var _ datasource.DataSourceWithConfigure = (*apiKeyDataSource)(nil)
@@ -20,10 +16,6 @@ var _ datasource.DataSourceWithConfigure = (*apiKeyDataSource)(nil)
 type apiKeyDataSource struct {
 	data *providerData
 }
-
-// uuidPattern is the canonical form the API assigns; rejecting anything else
-// at plan time beats a 404 that only says "not found".
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func (d *apiKeyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
@@ -34,10 +26,8 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: "The key's id, a UUID such as `0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70`. A member can read " +
 			"only their own keys; an admin can read the keys of every user of their organization.",
-		Required: true,
-		Validators: []validator.String{
-			stringvalidator.RegexMatches(uuidPattern, "must be a Domain Trust API key id (a UUID)"),
-		},
+		Required:   true,
+		Validators: []validator.String{uuidValidator("a Domain Trust API key id")},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Domain Trust API key by id: its description, environment, expiration and owner. " +
@@ -59,7 +49,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	id := cfg.ID.ValueString()
 	key, err := d.data.api.GetKey(ctx, id)
-	if client.IsNotFound(err) {
+	if err != nil && d.data.provenNotFound(ctx, err) {
 		// The API answers 404 alike for a missing key and for another
 		// user's or organization's, so the message cannot say which.
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "API key not found",
@@ -69,7 +59,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(apiDiagnostics("read Domain Trust API key "+id, err)...)
+		resp.Diagnostics.Append(d.data.apiDiagnostics(ctx, "read Domain Trust API key "+id, err)...)
 		return
 	}
 	state := apiKeyObjectOf(key)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -44,12 +43,12 @@ type apiKeyEphemeralResource struct {
 }
 
 type apiKeyEphemeralModel struct {
-	Environment types.String         `tfsdk:"environment"`
-	Description types.String         `tfsdk:"description"`
-	TTL         timetypes.GoDuration `tfsdk:"ttl"`
-	ID          types.String         `tfsdk:"id"`
-	Key         types.String         `tfsdk:"key"`
-	Expiration  timestamp            `tfsdk:"expiration"`
+	Environment types.String `tfsdk:"environment"`
+	Description types.String `tfsdk:"description"`
+	TTL         types.String `tfsdk:"ttl"`
+	ID          types.String `tfsdk:"id"`
+	Key         types.String `tfsdk:"key"`
+	Expiration  timestamp    `tfsdk:"expiration"`
 }
 
 // ephemeralKeyRef is what Close needs to delete the key, or to tell the user
@@ -86,13 +85,9 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 					"`2h`. At most `24h`; defaults to `1h`. Make it longer than the run that uses the key: the key " +
 					"stops working when `ttl` has passed, even mid-run. Closing the resource deletes the key earlier; " +
 					"if that fails, the key still stops working when `ttl` has passed.",
-				CustomType: timetypes.GoDurationType{},
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{
-					positiveDurationValidator{},
-					maxDurationValidator{max: maxEphemeralTTL},
-				},
+				Validators: []validator.String{durationValidator{max: maxEphemeralTTL}},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The key's id (a UUID).",
@@ -124,12 +119,11 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 	if cfg.TTL.IsNull() {
-		cfg.TTL = timetypes.NewGoDurationValueFromStringMust(defaultEphemeralTTL)
+		cfg.TTL = types.StringValue(defaultEphemeralTTL)
 	}
-	ttl, diags := cfg.TTL.ValueGoDuration()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	ttl, ok := parseDuration(cfg.TTL.ValueString())
+	if !ok {
+		return // the validator has reported it
 	}
 	if r.data == nil {
 		// The provider block depends on values known only after apply, which
@@ -150,7 +144,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	}
 	key, err := r.data.creates.create(ctx, r.data.api, in)
 	if err != nil {
-		resp.Diagnostics.Append(ttlForExpiry(apiDiagnostics("create the ephemeral Domain Trust API key", err))...)
+		resp.Diagnostics.Append(ttlForExpiry(r.data.apiDiagnostics(ctx, "create the ephemeral Domain Trust API key", err))...)
 		return
 	}
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, key.Secret.Reveal())
@@ -197,10 +191,10 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 	r.deleteKey(ctx, ref, &resp.Diagnostics)
 }
 
-// deleteKey deletes the key; a key already gone counts as deleted.
+// deleteKey deletes the key; a key proven gone counts as deleted.
 func (r *apiKeyEphemeralResource) deleteKey(ctx context.Context, ref ephemeralKeyRef, diags *diag.Diagnostics) {
 	err := r.data.api.DeleteKey(ctx, ref.ID)
-	if err == nil || client.IsNotFound(err) {
+	if err == nil || r.data.provenNotFound(ctx, err) {
 		tflog.Info(ctx, "deleted ephemeral Domain Trust API key", map[string]any{"id": ref.ID})
 		return
 	}
@@ -231,41 +225,4 @@ func ttlForExpiry(in diag.Diagnostics) diag.Diagnostics {
 		out = append(out, d)
 	}
 	return out
-}
-
-// maxDurationValidator rejects Go durations longer than max; malformed text
-// is left to the GoDuration type's own validation.
-type maxDurationValidator struct {
-	max time.Duration
-}
-
-func (v maxDurationValidator) Description(context.Context) string {
-	return "must be at most " + formatDuration(v.max)
-}
-
-func (v maxDurationValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v maxDurationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil {
-		return
-	}
-	if d > v.max {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%q is longer than the maximum of %s. Use a shorter duration, such as \"1h\".",
-				req.ConfigValue.ValueString(), formatDuration(v.max)))
-	}
-}
-
-// formatDuration prints whole hours as "24h" rather than time's "24h0m0s".
-func formatDuration(d time.Duration) string {
-	if d%time.Hour == 0 {
-		return fmt.Sprintf("%dh", d/time.Hour)
-	}
-	return d.String()
 }

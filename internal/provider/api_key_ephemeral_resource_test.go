@@ -20,10 +20,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-version"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -282,9 +279,9 @@ ephemeral "domaintrust_api_key" "test" {
 	for _, c := range []struct{ environment, ttl, want string }{
 		{"testing", "25h", `"25h" is longer than the maximum of 24h. Use a shorter duration, such as "1h".`},
 		{"testing", "24h0m1s", `"24h0m1s" is longer than the maximum of 24h.`},
-		{"testing", "0s", `"0s" must be greater than zero`},
-		{"testing", "-30m", `"-30m" must be greater than zero`},
-		{"testing", "90 minutes", `not a valid Go Time Duration string format`},
+		{"testing", "0s", `"0s" must be longer than zero`},
+		{"testing", "-30m", `"-30m" must be longer than zero`},
+		{"testing", "90 minutes", `"90 minutes" is not a duration. Write a number followed by a unit`},
 		{"staging", "1h", `Attribute environment value must be one of: ["testing" "production"], got: "staging"`},
 	} {
 		steps = append(steps, resource.TestStep{
@@ -460,6 +457,31 @@ ephemeral "domaintrust_api_key" "test" {
 			}
 		}
 	})
+	t.Run("404 that proves nothing", func(t *testing.T) {
+		t.Parallel()
+		env := newTestEnv(t, false)
+		rec := env.interpose(t, func(w http.ResponseWriter, _ string) bool {
+			// A proxy's page, not the API's problem document.
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, "<html><body>404 Not Found</body></html>")
+			return true
+		})
+		cli := newTFCLI(t, env)
+		skipBelowTerraform110(t, cli)
+		cli.write(env.providerBlock() + config)
+		out := cli.mustRun("apply", "-auto-approve")
+		minted := rec.keys("ephemeral")
+		if len(minted) == 0 {
+			t.Fatal("no ephemeral key was minted")
+		}
+		for _, k := range minted {
+			if _, ok := env.emu.Key(k.ID); !ok {
+				t.Fatalf("key %s is gone although its delete never reached the API", k.ID)
+			}
+			expectOutput(t, out, "Warning: Could not delete ephemeral Domain Trust API key "+k.ID, "404 Not Found")
+		}
+	})
 	t.Run("already gone", func(t *testing.T) {
 		t.Parallel()
 		env := newTestEnv(t, false)
@@ -575,26 +597,5 @@ func skipBelowTerraform110(t *testing.T, cli *tfCLI) {
 	}
 	if got.LessThan(version.Must(version.NewVersion("1.10.0"))) {
 		t.Skipf("Terraform %s has no ephemeral resources (needs 1.10.0 or later)", got)
-	}
-}
-
-func TestEphemeralTTLMaxValidator(t *testing.T) {
-	t.Parallel()
-	v := maxDurationValidator{max: 24 * time.Hour}
-	for value, wantErr := range map[string]bool{
-		"24h": false, "1439m": false, "86400s": false, "1h": false,
-		"24h0m0.001s": true, "25h": true, "1000h": true,
-		"soon": false, // the GoDuration type reports malformed text
-	} {
-		var resp validator.StringResponse
-		v.ValidateString(context.Background(), validator.StringRequest{
-			Path: path.Root("ttl"), ConfigValue: types.StringValue(value),
-		}, &resp)
-		if got := resp.Diagnostics.HasError(); got != wantErr {
-			t.Errorf("%q: error = %v, want %v (%v)", value, got, wantErr, resp.Diagnostics)
-		}
-	}
-	if got := v.Description(context.Background()); got != "must be at most 24h" {
-		t.Errorf("Description = %q", got)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -19,36 +18,39 @@ func errorDiags(summary, detail string) diag.Diagnostics {
 	return d
 }
 
-// rotationSettings is the rotation block, parsed.
+// rotationSettings is the rotation block, parsed; the texts are kept so that
+// messages quote what the user wrote.
 type rotationSettings struct {
-	period, rotateBefore time.Duration
-	rotateBeforeText     string
+	period, rotateBefore         time.Duration
+	periodText, rotateBeforeText string
 }
 
 type rotationModel struct {
-	Period       timetypes.GoDuration `tfsdk:"period"`
-	RotateBefore timetypes.GoDuration `tfsdk:"rotate_before"`
+	Period       types.String `tfsdk:"period"`
+	RotateBefore types.String `tfsdk:"rotate_before"`
 }
 
 // rotationFrom parses the rotation object; nil when it is null, unknown or
-// holds unknown durations.
+// holds a duration that is unknown or invalid (the attribute's validator
+// reports those, so they are not reported twice).
 func rotationFrom(ctx context.Context, obj types.Object) (*rotationSettings, diag.Diagnostics) {
 	if obj.IsNull() || obj.IsUnknown() {
 		return nil, nil
 	}
 	var m rotationModel
 	diags := obj.As(ctx, &m, basetypes.ObjectAsOptions{})
-	if diags.HasError() || m.Period.IsUnknown() || m.RotateBefore.IsUnknown() || m.Period.IsNull() || m.RotateBefore.IsNull() {
-		return nil, diags
-	}
-	period, d1 := m.Period.ValueGoDuration()
-	before, d2 := m.RotateBefore.ValueGoDuration()
-	diags.Append(d1...)
-	diags.Append(d2...)
 	if diags.HasError() {
 		return nil, diags
 	}
-	return &rotationSettings{period: period, rotateBefore: before, rotateBeforeText: m.RotateBefore.ValueString()}, diags
+	period, okPeriod := parseDuration(m.Period.ValueString())
+	before, okBefore := parseDuration(m.RotateBefore.ValueString())
+	if !okPeriod || !okBefore {
+		return nil, diags
+	}
+	return &rotationSettings{
+		period: period, rotateBefore: before,
+		periodText: m.Period.ValueString(), rotateBeforeText: m.RotateBefore.ValueString(),
+	}, diags
 }
 
 // ValidateConfig reports, before any plan, what can be known from the
@@ -61,10 +63,10 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 	}
 	rot, diags := rotationFrom(ctx, cfg.Rotation)
 	resp.Diagnostics.Append(diags...)
-	if rot != nil && rot.period > 0 && rot.rotateBefore > 0 && rot.rotateBefore >= rot.period {
-		resp.Diagnostics.AddAttributeError(path.Root("rotation").AtName("rotate_before"), "rotate_before must be shorter than period",
-			fmt.Sprintf("rotate_before (%s) must be shorter than period (%s): otherwise every key would be inside its "+
-				"rotation window from the moment it is created, and every plan would replace it.", rot.rotateBefore, rot.period))
+	if rot != nil && rot.rotateBefore >= rot.period {
+		resp.Diagnostics.AddAttributeError(configPath(path.Root("rotation").AtName("rotate_before")), "rotate_before must be shorter than period",
+			fmt.Sprintf("rotation.rotate_before (%s) must be shorter than period (%s): otherwise every key would be inside its "+
+				"rotation window from the moment it is created, and every plan would replace it.", rot.rotateBeforeText, rot.periodText))
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -75,7 +74,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Free text that says what the key is for, shown in the Domain Trust dashboard. " +
-					"Changing it updates the key in place. Defaults to an empty string.",
+					"Changing it updates the key in place. Defaults to an empty string. Domain Trust documents no " +
+					"length limit, so the provider leaves that check to the API (the emulator, by our assumption, " +
+					"refuses more than 1,024 characters).",
 				Optional: true,
 				Computed: true,
 				Default:  stringdefault.StaticString(""),
@@ -99,16 +100,14 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 						MarkdownDescription: "How long each key is valid from its creation, as a Go duration such as " +
 							"`2160h` (90 days). Changing it recomputes `expiration` from `created` and updates the key " +
 							"in place, or replaces it if the new expiry already falls inside the rotation window.",
-						CustomType: timetypes.GoDurationType{},
 						Required:   true,
-						Validators: []validator.String{positiveDurationValidator{}},
+						Validators: []validator.String{durationValidator{}},
 					},
 					"rotate_before": schema.StringAttribute{
 						MarkdownDescription: "How long before its expiry a key is replaced, as a Go duration such as " +
 							"`336h` (14 days). Must be shorter than `period`. Changing it changes nothing remote.",
-						CustomType: timetypes.GoDurationType{},
 						Required:   true,
-						Validators: []validator.String{positiveDurationValidator{}},
+						Validators: []validator.String{durationValidator{}},
 					},
 				},
 			},
@@ -121,10 +120,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.Map{replaceWhenTriggersChange()},
 			},
 			"user_id": schema.StringAttribute{
-				MarkdownDescription: "The user who owns the key. Defaults to the user of the provider's API key; an " +
-					"admin may name another user of the same organization. Changing it replaces the key.",
-				Optional: true,
-				Computed: true,
+				MarkdownDescription: "The user who owns the key, a UUID. Defaults to the user of the provider's API " +
+					"key; an admin may name another user of the same organization. Changing it replaces the key.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{uuidValidator("a Domain Trust user id")},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
 					stringplanmodifier.RequiresReplaceIfConfigured(),
@@ -178,7 +178,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	key, err := r.data.creates.create(ctx, r.data.api, in)
 	if err != nil {
-		resp.Diagnostics.Append(apiDiagnostics("create the Domain Trust API key", err)...)
+		resp.Diagnostics.Append(r.data.apiDiagnostics(ctx, "create the Domain Trust API key", err)...)
 		return
 	}
 	// Defence in depth: whatever logs on this context from here on, the
@@ -222,14 +222,22 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	key, err := r.data.api.GetKey(ctx, state.ID.ValueString())
-	if client.IsNotFound(err) {
+	if err != nil && r.data.provenNotFound(ctx, err) {
 		tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		// A key just imported has never been read: Terraform itself says
+		// that the object to import does not exist.
+		if !state.Environment.IsNull() {
+			resp.Diagnostics.AddWarning("API key deleted outside Terraform", deletedDetail(state))
+		}
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(apiDiagnostics("read Domain Trust API key "+state.ID.ValueString(), err)...)
+		resp.Diagnostics.Append(r.data.apiDiagnostics(ctx, "read Domain Trust API key "+state.ID.ValueString(), err)...)
 		return
+	}
+	if changes := driftOf(state, key); changes != "" {
+		resp.Diagnostics.AddWarning("API key changed outside Terraform", changedDetail(state, changes))
 	}
 	state.Environment = types.StringValue(key.Environment)
 	state.Description = types.StringValue(key.Description)
@@ -267,8 +275,15 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	if in.Description != nil || in.Expiry != nil {
 		key, err := r.data.api.UpdateKey(ctx, state.ID.ValueString(), in)
+		if err != nil && r.data.provenNotFound(ctx, err) {
+			resp.Diagnostics.AddError("API key deleted outside Terraform",
+				fmt.Sprintf("Domain Trust API key %s (%q) was deleted after the plan was made, so it cannot be "+
+					"updated. Run terraform apply again: the new plan creates a key, with a new secret, in its place.",
+					state.ID.ValueString(), state.Description.ValueString()))
+			return
+		}
 		if err != nil {
-			resp.Diagnostics.Append(apiDiagnostics("update Domain Trust API key "+state.ID.ValueString(), err)...)
+			resp.Diagnostics.Append(r.data.apiDiagnostics(ctx, "update Domain Trust API key "+state.ID.ValueString(), err)...)
 			return
 		}
 		plan.Expiration = keepInstantText(plan.Expiration, key.Expiry)
@@ -286,8 +301,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	err := r.data.api.DeleteKey(ctx, state.ID.ValueString())
-	if err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.Append(apiDiagnostics("delete Domain Trust API key "+state.ID.ValueString(), err)...)
+	if err != nil && !r.data.provenNotFound(ctx, err) {
+		resp.Diagnostics.Append(r.data.apiDiagnostics(ctx, "delete Domain Trust API key "+state.ID.ValueString(), err)...)
 	}
 }
 
@@ -317,6 +332,6 @@ func keepInstantText(prior timestamp, actual time.Time) timestamp {
 }
 
 var rotationAttrTypes = map[string]attr.Type{
-	"period":        timetypes.GoDurationType{},
-	"rotate_before": timetypes.GoDurationType{},
+	"period":        types.StringType,
+	"rotate_before": types.StringType,
 }

@@ -302,7 +302,7 @@ func TestAccAPIKey_invalidInput(t *testing.T) {
   expiration  = %q`, future)), `value must be one of: ["testing" "production"]`},
 		"not RFC 3339": {keyConfig(env, `
   environment = "testing"
-  expiration  = "30 June 2027"`), `Invalid RFC3339 String Value`},
+  expiration  = "30 June 2027"`), `"30 June 2027" is not an RFC 3339 time. Write a date and a time with its offset`},
 		"past expiration": {keyConfig(env, `
   environment = "testing"
   expiration  = "2020-01-01T00:00:00Z"`), `expiration 2020-01-01T00:00:00Z lies in the past`},
@@ -331,13 +331,13 @@ resource "domaintrust_api_key" "test" {
   rotation    = { period = "2160h", rotate_before = "336h" }`, future)), `Conflicting expiration and rotation`},
 		"rotate_before not shorter than period": {keyConfig(env, `
   environment = "testing"
-  rotation    = { period = "24h", rotate_before = "48h" }`), `rotate_before (48h0m0s) must be shorter than period (24h0m0s)`},
+  rotation    = { period = "24h", rotate_before = "48h" }`), `rotate_before (48h) must be shorter than period (24h)`},
 		"bad duration": {keyConfig(env, `
   environment = "testing"
-  rotation    = { period = "90 days", rotate_before = "336h" }`), `Invalid Time Duration String Value`},
+  rotation    = { period = "90 days", rotate_before = "336h" }`), `"90 days" is not a duration`},
 		"negative duration": {keyConfig(env, `
   environment = "testing"
-  rotation    = { period = "2160h", rotate_before = "-1h" }`), `must be greater than zero`},
+  rotation    = { period = "2160h", rotate_before = "-1h" }`), `"-1h" must be longer than zero`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -69,10 +69,10 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Optional:   true,
 			},
 			"user_id": schema.StringAttribute{
-				MarkdownDescription: "List the keys of this user instead of the provider's own. Only an admin may " +
-					"name another user, and only one of their own organization.",
+				MarkdownDescription: "List the keys of this user (a UUID) instead of the provider's own. Only an " +
+					"admin may name another user, and only one of their own organization.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{uuidValidator("a Domain Trust user id")},
 			},
 			"include_auto_generated": schema.BoolAttribute{
 				MarkdownDescription: "Also list keys minted by dashboard or CLI logins. Defaults to `false`.",
@@ -130,13 +130,13 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 
 	keys, err := d.data.api.ListKeys(ctx, in)
 	if err != nil {
-		if client.IsNotFound(err) && in.UserID != "" {
+		if in.UserID != "" && d.data.provenNotFound(ctx, err) {
 			resp.Diagnostics.AddAttributeError(path.Root("user_id"), "User not found",
 				fmt.Sprintf("Domain Trust knows no user %s in the organization of the provider's API key. "+
 					"An admin can list the keys of users of their own organization only.", in.UserID))
 			return
 		}
-		resp.Diagnostics.Append(apiDiagnostics("list Domain Trust API keys", err)...)
+		resp.Diagnostics.Append(d.data.apiDiagnostics(ctx, "list Domain Trust API keys", err)...)
 		return
 	}
 

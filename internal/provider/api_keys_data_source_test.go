@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
 
@@ -123,9 +124,11 @@ func TestAccAPIKeysDataSource_pagination(t *testing.T) {
 				func(*terraform.State) error {
 					// Every read walks the same three pages; fewer requests
 					// would mean a page was skipped.
+					// The only other requests are the credentials checks,
+					// one per provider process.
 					st := env.emu.Stats()
-					lists := st.ByRoute["GET /keys"]
-					if lists < 3 || lists%3 != 0 || st.Total != lists || st.ByStatus["200"] != lists {
+					lists, checks := st.ByRoute["GET /keys"], st.ByRoute["GET /user"]
+					if lists < 3 || lists%3 != 0 || st.Total != lists+checks || st.ByStatus["200"] != st.Total {
 						return fmt.Errorf("want whole reads of 3 pages each, got stats %+v", st)
 					}
 					return nil
@@ -321,8 +324,8 @@ func TestAccAPIKeysDataSource_invalidFilters(t *testing.T) {
 	env := newTestEnv(t, false)
 	cases := map[string]struct{ body, want string }{
 		"environment":    {`environment = "staging"`, `value must be one of: ["testing" "production"]`},
-		"expires_after":  {`expires_after = "tomorrow"`, `Invalid RFC3339 String Value`},
-		"expires_before": {`expires_before = "2027-06-30"`, `Invalid RFC3339 String Value`},
+		"expires_after":  {`expires_after = "tomorrow"`, `"tomorrow" is not an RFC 3339 time`},
+		"expires_before": {`expires_before = "2027-06-30"`, `"2027-06-30" is not an RFC 3339 time`},
 		"inverted window": {`
   expires_after  = "2027-07-01T00:00:00Z"
   expires_before = "2027-06-30T00:00:00Z"`,
@@ -330,7 +333,8 @@ func TestAccAPIKeysDataSource_invalidFilters(t *testing.T) {
 		"empty window in two offsets": {`
   expires_after  = "2027-06-30T02:00:00+02:00"
   expires_before = "2027-06-30T00:00:00Z"`, `Empty expiry window`},
-		"empty user_id": {`user_id = ""`, `string length must be at least 1`},
+		"empty user_id":      {`user_id = ""`, `user_id must be a Domain Trust user id, a UUID`},
+		"user_id not a UUID": {`user_id = "bob"`, `user_id must be a Domain Trust user id, a UUID`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -352,7 +356,7 @@ func TestAccAPIKeysDataSource_invalidFilters(t *testing.T) {
 			Steps: []resource.TestStep{{
 				Config:      env.providerBlock() + `data "domaintrust_api_key" "test" { id = "not-a-uuid" }`,
 				PlanOnly:    true,
-				ExpectError: expectError("must be a Domain Trust API key id (a UUID)"),
+				ExpectError: expectError("must be a Domain Trust API key id, a UUID"),
 			}},
 		})
 	})
@@ -514,7 +518,11 @@ func (f *dsFakeAPI) GetKey(_ context.Context, id string) (*client.Key, error) {
 			return &k, nil
 		}
 	}
-	return nil, &client.Error{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: "/keys/" + id}
+	return nil, &client.Error{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: "/keys/" + id, Body: client.BodyProblem}
+}
+
+func (f *dsFakeAPI) CurrentUser(context.Context) (*client.User, error) {
+	return &client.User{ID: "u1", Role: "admin"}, nil
 }
 
 // TestAPIKeysDataSource_orderAndDuplicates: whatever order a server answers
@@ -530,7 +538,7 @@ func TestAPIKeysDataSource_orderAndDuplicates(t *testing.T) {
 	fake := &dsFakeAPI{keys: []client.Key{
 		key("c", t0), key("b", t0.Add(time.Second)), key("a", t0), key("c", t0), key("0", t0.Add(-time.Second)),
 	}}
-	ds := &apiKeysDataSource{data: &providerData{api: fake}}
+	ds := &apiKeysDataSource{data: newProviderData(fake, clock.NewMock(), "https://domain-trust.example/api")}
 	resp := dsRead(t, ds, nil)
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)

@@ -106,7 +106,12 @@ func (c *tfCLI) run(args ...string) (string, error) {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "terraform", append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)...)
+	// -no-color follows the (sub)command: `terraform state rm -no-color ...`.
+	words := 1
+	if args[0] == "state" {
+		words = 2
+	}
+	cmd := exec.CommandContext(ctx, "terraform", append(args[:words:words], append([]string{"-no-color"}, args[words:]...)...)...)
 	cmd.Dir = c.dir
 	cmd.Env = c.env
 	out, err := cmd.CombinedOutput()

@@ -51,6 +51,15 @@ const interruptedCleanupTimeout = 30 * time.Second
 // must lie: the server's Date header has one-second resolution.
 const clockSkewAllowance = 2 * time.Second
 
+// creatorAPI is what creating a key, and cleaning up after a lost create,
+// needs from the API.
+type creatorAPI interface {
+	CreateKey(ctx context.Context, in client.CreateKeyInput) (*client.Key, error)
+	ListKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error)
+	DeleteKey(ctx context.Context, id string) error
+	ServerTimeOffset() (time.Duration, bool)
+}
+
 func newCreateCoordinator() *createCoordinator {
 	c := &createCoordinator{groups: map[string]*createGroup{}, claimed: map[string]bool{}}
 	c.changed = sync.NewCond(&c.mu)
@@ -63,7 +72,7 @@ func signature(in client.CreateKeyInput) string {
 
 // create sends POST /keys and, when its outcome is unknown, removes whatever
 // it may have created and tries again.
-func (c *createCoordinator) create(ctx context.Context, api keyAPI, in client.CreateKeyInput) (*client.Key, error) {
+func (c *createCoordinator) create(ctx context.Context, api creatorAPI, in client.CreateKeyInput) (*client.Key, error) {
 	sig := signature(in)
 	var lastErr error
 	for attempt := 1; attempt <= maxCreateAttempts; attempt++ {
@@ -129,7 +138,7 @@ func (c *createCoordinator) group(sig string) *createGroup {
 // reconcile deletes every unclaimed key that matches in and was created since
 // sentAt. It holds the group exclusively: no sibling POST is in flight, so
 // every key of a successful sibling is already claimed.
-func (c *createCoordinator) reconcile(ctx context.Context, api keyAPI, in client.CreateKeyInput, sig string, sentAt time.Time) error {
+func (c *createCoordinator) reconcile(ctx context.Context, api creatorAPI, in client.CreateKeyInput, sig string, sentAt time.Time) error {
 	c.mu.Lock()
 	g := c.group(sig)
 	for g.reconciling || g.inFlight > 0 {

@@ -5,11 +5,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
+	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -28,11 +28,10 @@ const Address = "registry.terraform.io/domaintrust/domaintrust"
 
 const (
 	// DefaultEndpoint is the Domain Trust API's public base URL.
-	DefaultEndpoint       = "https://domain-trust.globalcyberalliance.org/api"
-	envAPIKey             = "DOMAINTRUST_API_KEY"
-	envEndpoint           = "DOMAINTRUST_ENDPOINT"
-	defaultMaxRetries     = 4
-	defaultRequestTimeout = 30 * time.Second
+	DefaultEndpoint    = "https://domain-trust.globalcyberalliance.org/api"
+	envAPIKey          = "DOMAINTRUST_API_KEY"
+	envEndpoint        = "DOMAINTRUST_ENDPOINT"
+	envSkipCredentials = "DOMAINTRUST_SKIP_CREDENTIALS_VALIDATION"
 )
 
 var (
@@ -62,10 +61,11 @@ type domainTrustProvider struct {
 }
 
 type providerModel struct {
-	APIKey         types.String         `tfsdk:"api_key"`
-	Endpoint       types.String         `tfsdk:"endpoint"`
-	MaxRetries     types.Int64          `tfsdk:"max_retries"`
-	RequestTimeout timetypes.GoDuration `tfsdk:"request_timeout"`
+	APIKey                    types.String `tfsdk:"api_key"`
+	Endpoint                  types.String `tfsdk:"endpoint"`
+	MaxRetries                types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout            types.String `tfsdk:"request_timeout"`
+	SkipCredentialsValidation types.Bool   `tfsdk:"skip_credentials_validation"`
 }
 
 // New returns the factory Terraform's plugin server calls for each provider
@@ -105,16 +105,27 @@ func (p *domainTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried (connection errors, "+
-					"rate limiting, 502/503/504), with exponential backoff. Defaults to `%d`.", defaultMaxRetries),
+					"rate limiting, 502/503/504), with exponential backoff from %s up to %s between attempts (a "+
+					"`Retry-After` the API sends is honoured up to that cap). `0` sends every request exactly once. "+
+					"Defaults to `%d`. \"Retries and how long a failing API can take\", above, gives the worst case "+
+					"for an API that is down.", formatDuration(client.DefaultRetryWaitMin), formatDuration(client.DefaultRetryWaitMax),
+					client.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit for one HTTP request attempt, as a Go duration such as `30s` or `2m`. " +
-					"Defaults to `30s`.",
-				CustomType: timetypes.GoDurationType{},
+					"Defaults to `" + formatDuration(client.DefaultRequestTimeout) + "`.",
 				Optional:   true,
-				Validators: []validator.String{positiveDurationValidator{}},
+				Validators: []validator.String{durationValidator{}},
+			},
+			"skip_credentials_validation": schema.BoolAttribute{
+				MarkdownDescription: "Skip the check that the endpoint is the Domain Trust API and accepts `api_key` " +
+					"(one `GET /user` when the provider is configured for a plan or apply), so that a plan that " +
+					"reads nothing needs no API at all. Falls back to the `" + envSkipCredentials + "` environment " +
+					"variable; defaults to `false`. Without the check, a wrong key or endpoint shows up only at the " +
+					"first request that needs the API.",
+				Optional: true,
 			},
 		},
 	}
@@ -129,57 +140,75 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 	// A value that comes from another resource is unknown until apply. Leave
 	// the provider unconfigured rather than fail: resources planned for
 	// creation need no API call during plan.
-	if cfg.APIKey.IsUnknown() || cfg.Endpoint.IsUnknown() || cfg.MaxRetries.IsUnknown() || cfg.RequestTimeout.IsUnknown() {
+	if cfg.APIKey.IsUnknown() || cfg.Endpoint.IsUnknown() || cfg.MaxRetries.IsUnknown() ||
+		cfg.RequestTimeout.IsUnknown() || cfg.SkipCredentialsValidation.IsUnknown() {
 		tflog.Debug(ctx, "provider configuration has unknown values; deferring client set-up")
 		return
 	}
-
-	apiKey := firstNonEmpty(cfg.APIKey.ValueString(), os.Getenv(envAPIKey))
-	if apiKey == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Domain Trust API key",
-			"The provider needs an API key to talk to Domain Trust. Set `api_key` in the provider block, "+
-				"or set the "+envAPIKey+" environment variable.")
-	}
-	endpoint := firstNonEmpty(cfg.Endpoint.ValueString(), os.Getenv(envEndpoint), DefaultEndpoint)
-	if cfg.Endpoint.ValueString() == "" {
-		// The attribute validator has checked a configured endpoint; one from the
-		// environment gets the same check here.
-		if problem := checkEndpoint(endpoint); problem != "" {
-			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Domain Trust endpoint",
-				fmt.Sprintf("The %s environment variable holds %q: %s", envEndpoint, endpoint, problem))
-		}
-	}
+	conf, skipCheck := p.clientConfig(cfg, req.TerraformVersion, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
-	}
-
-	conf := client.Config{
-		Endpoint:       endpoint,
-		APIKey:         apiKey,
-		UserAgent:      userAgent(p.version, req.TerraformVersion),
-		MaxRetries:     defaultMaxRetries,
-		RequestTimeout: defaultRequestTimeout,
-	}
-	if !cfg.MaxRetries.IsNull() {
-		conf.MaxRetries = int(cfg.MaxRetries.ValueInt64())
-	}
-	if !cfg.RequestTimeout.IsNull() {
-		d, diags := cfg.RequestTimeout.ValueGoDuration()
-		resp.Diagnostics.Append(diags...)
-		conf.RequestTimeout = d
-	}
-	if p.adjustClient != nil {
-		p.adjustClient(&conf)
 	}
 	c, err := client.New(conf)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Domain Trust endpoint", err.Error())
 		return
 	}
-	data := &providerData{api: c, clock: p.clock, creates: newCreateCoordinator()}
+	data := newProviderData(c, p.clock, conf.Endpoint)
+	// One request per provider process, so that a wrong key or endpoint fails
+	// the plan rather than the apply.
+	if !skipCheck {
+		if problem := data.proof.check(ctx); problem != nil {
+			resp.Diagnostics.Append(problem.diagnostics("Could not verify the Domain Trust credentials", "")...)
+			return
+		}
+	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+}
+
+// clientConfig resolves the provider block, the environment and the
+// client's defaults into the client's configuration, and says whether the
+// credentials check is switched off.
+func (p *domainTrustProvider) clientConfig(cfg providerModel, terraformVersion string, diags *diag.Diagnostics) (client.Config, bool) {
+	conf := client.DefaultConfig()
+	conf.UserAgent = userAgent(p.version, terraformVersion)
+	conf.APIKey = firstNonEmpty(cfg.APIKey.ValueString(), os.Getenv(envAPIKey))
+	if conf.APIKey == "" {
+		diags.AddAttributeError(path.Root("api_key"), "Missing Domain Trust API key",
+			"The provider needs an API key to talk to Domain Trust. Set `api_key` in the provider block, "+
+				"or set the "+envAPIKey+" environment variable.")
+	}
+	conf.Endpoint = firstNonEmpty(cfg.Endpoint.ValueString(), os.Getenv(envEndpoint), DefaultEndpoint)
+	if cfg.Endpoint.ValueString() == "" {
+		// The attribute validator has checked a configured endpoint; one from the
+		// environment gets the same check here.
+		if problem := checkEndpoint(conf.Endpoint); problem != "" {
+			diags.AddAttributeError(path.Root("endpoint"), "Invalid Domain Trust endpoint",
+				fmt.Sprintf("The %s environment variable holds %q: %s", envEndpoint, conf.Endpoint, problem))
+		}
+	}
+	if !cfg.MaxRetries.IsNull() {
+		conf.MaxRetries = int(cfg.MaxRetries.ValueInt64())
+	}
+	if d, ok := parseDuration(cfg.RequestTimeout.ValueString()); ok {
+		conf.RequestTimeout = d
+	}
+	if p.adjustClient != nil {
+		p.adjustClient(&conf)
+	}
+	skip := cfg.SkipCredentialsValidation.ValueBool()
+	if cfg.SkipCredentialsValidation.IsNull() {
+		if raw := os.Getenv(envSkipCredentials); raw != "" {
+			var err error
+			if skip, err = strconv.ParseBool(raw); err != nil {
+				diags.AddAttributeError(path.Root("skip_credentials_validation"), "Invalid "+envSkipCredentials,
+					fmt.Sprintf("The %s environment variable holds %q; set it to true or false.", envSkipCredentials, raw))
+			}
+		}
+	}
+	return conf, skip
 }
 
 func (p *domainTrustProvider) Resources(_ context.Context) []func() resource.Resource {

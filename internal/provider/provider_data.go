@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -21,14 +23,65 @@ type keyAPI interface {
 	// ServerTimeOffset is the server's clock minus ours, from the latest
 	// answer's Date header; reconciling a lost create needs it.
 	ServerTimeOffset() (time.Duration, bool)
+	userAPI
 }
 
 // providerData is what Configure hands to every resource, data source and
 // ephemeral resource of one provider instance.
 type providerData struct {
-	api     keyAPI
-	clock   clock.Clock
-	creates *createCoordinator
+	api      keyAPI
+	clock    clock.Clock
+	creates  *createCoordinator
+	endpoint string
+	proof    *endpointProof
+}
+
+func newProviderData(api keyAPI, clk clock.Clock, endpoint string) *providerData {
+	return &providerData{
+		api:      api,
+		clock:    clk,
+		creates:  newCreateCoordinator(),
+		endpoint: endpoint,
+		proof:    newEndpointProof(api, endpoint),
+	}
+}
+
+// provenNotFound reports whether err proves that what was asked for (a key,
+// a user) does not exist: a 404
+// problem document, from an endpoint proven in this process to be the Domain
+// Trust API (see endpoint_proof.go). Anything else proves nothing, and the
+// caller must leave state as it is.
+func (d *providerData) provenNotFound(ctx context.Context, err error) bool {
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || apiErr.Body != client.BodyProblem {
+		return false
+	}
+	return d.proof.check(ctx) == nil
+}
+
+// apiDiagnostics is apiDiagnostics with what only this provider instance
+// knows: the endpoint, and whether it has proven to be the Domain Trust API.
+// A 404 from an endpoint that is not proven is explained as the endpoint
+// problem it most likely is. action completes "Could not ...".
+func (d *providerData) apiDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		return apiDiagnostics(action, err, d.endpoint)
+	}
+	unchanged := fmt.Sprintf("The answer was %v. A wrong endpoint answers 404 too, so the provider takes a 404 "+
+		"to mean \"no such key\" only from an endpoint proven to be the Domain Trust API. Nothing was changed, and "+
+		"state is left as it was.", err)
+	if problem := d.proof.check(ctx); problem != nil {
+		return problem.diagnostics("Could not "+action, unchanged)
+	}
+	if apiErr.Body != client.BodyProblem {
+		return errorDiags("Could not "+action+": the answer was not Domain Trust's",
+			fmt.Sprintf("%s\n\nThe endpoint %s is the Domain Trust API, but this 404 came as %s rather than the "+
+				"API's problem document: a proxy or load balancer between Terraform and Domain Trust may have "+
+				"answered. Run Terraform again; if it persists, check what sits in front of the API.",
+				unchanged, d.endpoint, apiErr.Body))
+	}
+	return apiDiagnostics(action, err, d.endpoint)
 }
 
 // providerDataFrom is every Configure's common part. nil means the provider

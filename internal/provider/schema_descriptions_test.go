@@ -2,9 +2,15 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -90,4 +96,32 @@ func nestedAttributes(a any) map[string]string {
 		}
 	}
 	return out
+}
+
+// TestDocumentedRetryBounds keeps the provider page's retry numbers true to
+// the client's defaults, where they are defined.
+func TestDocumentedRetryBounds(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "templates", "index.md.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Join(strings.Fields(string(raw)), " ")
+	defaults := client.DefaultConfig()
+	waits := defaults
+	waits.RequestTimeout = 0
+	hung := defaults.WorstCaseCallTime()
+	for _, want := range []string{
+		fmt.Sprintf("| `max_retries` | `%d` |", defaults.MaxRetries),
+		fmt.Sprintf("| `request_timeout` | `%s` |", formatDuration(defaults.RequestTimeout)),
+		fmt.Sprintf("unless %d attempts in a row fail", defaults.MaxRetries+1),
+		fmt.Sprintf("(%g s of waits)", waits.WorstCaseCallTime().Seconds()),
+		fmt.Sprintf("about **%d minutes** (%d × `request_timeout` + %g s)", int(hung.Round(time.Minute).Minutes()),
+			defaults.MaxRetries+1, waits.WorstCaseCallTime().Seconds()),
+		fmt.Sprintf("then %g s between attempts", defaults.RetryWaitMax.Seconds()),
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("templates/index.md.tmpl lacks %q", want)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -24,6 +25,7 @@ type timestampType struct {
 var (
 	_ basetypes.StringTypable                    = timestampType{}
 	_ basetypes.StringValuableWithSemanticEquals = timestamp{}
+	_ xattr.ValidateableAttribute                = timestamp{}
 )
 
 func (t timestampType) String() string { return "provider.timestampType" }
@@ -61,6 +63,20 @@ func (v timestamp) Type(context.Context) attr.Type { return timestampType{} }
 func (v timestamp) Equal(o attr.Value) bool {
 	other, ok := o.(timestamp)
 	return ok && v.StringValue.Equal(other.StringValue)
+}
+
+// ValidateAttribute reports text that is not an RFC 3339 time as one
+// diagnostic that shows what to write; timetypes' own message quotes Go's
+// parse error instead.
+func (v timestamp) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
+	if v.IsNull() || v.IsUnknown() {
+		return
+	}
+	if _, ok := v.instant(); !ok {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
+			fmt.Sprintf("%q is not an RFC 3339 time. Write a date and a time with its offset, such as "+
+				"\"2027-06-30T00:00:00Z\" (UTC) or \"2027-06-30T02:00:00+02:00\".", v.ValueString()))
+	}
 }
 
 // StringSemanticEquals reports whether both values name the same instant.

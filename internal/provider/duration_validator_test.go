@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// TestDurationValidator: every bad duration yields exactly one diagnostic,
+// at the attribute, that says what to write instead, with no literal "\n"
+// and no Go parse error in it.
+func TestDurationValidator(t *testing.T) {
+	t.Parallel()
+	attr := path.Root("rotation").AtName("period")
+	for _, tc := range []struct {
+		max    time.Duration
+		value  string
+		detail string // "" means valid
+	}{
+		{0, "2160h", ""},
+		{0, "1h30m", ""},
+		{24 * time.Hour, "24h", ""},
+		{24 * time.Hour, "86400s", ""},
+		{0, "90d", `"90d" is not a duration: Go durations have no unit for days. Write "2160h" for 90 days.`},
+		{0, "1.5d", `"1.5d" is not a duration: Go durations have no unit for days. Write "36h" for 1.5 days.`},
+		{0, "thirty seconds", `"thirty seconds" is not a duration. Write a number followed by a unit: h (hours), m (minutes) or s (seconds), such as "30s", "15m" or "2160h" (90 days).`},
+		{0, "", `"" is not a duration.`},
+		{0, "0s", `"0s" must be longer than zero`},
+		{0, "-1h", `"-1h" must be longer than zero`},
+		{24 * time.Hour, "24h0m0.001s", `"24h0m0.001s" is longer than the maximum of 24h.`},
+		{24 * time.Hour, "1000h", `"1000h" is longer than the maximum of 24h.`},
+	} {
+		var resp validator.StringResponse
+		durationValidator{max: tc.max}.ValidateString(context.Background(),
+			validator.StringRequest{Path: attr, ConfigValue: types.StringValue(tc.value)}, &resp)
+		if tc.detail == "" {
+			if resp.Diagnostics.HasError() {
+				t.Errorf("%q: unexpected %v", tc.value, resp.Diagnostics)
+			}
+			continue
+		}
+		if len(resp.Diagnostics) != 1 {
+			t.Errorf("%q: %d diagnostics, want exactly 1: %v", tc.value, len(resp.Diagnostics), resp.Diagnostics)
+			continue
+		}
+		d := resp.Diagnostics[0]
+		if !strings.Contains(d.Detail(), tc.detail) {
+			t.Errorf("%q: detail %q, want it to contain %q", tc.value, d.Detail(), tc.detail)
+		}
+		for _, bad := range []string{`\n`, "time: "} {
+			if strings.Contains(d.Detail(), bad) {
+				t.Errorf("%q: detail %q holds %q", tc.value, d.Detail(), bad)
+			}
+		}
+		if !strings.HasPrefix(d.Detail(), "rotation.period: ") {
+			t.Errorf("%q: detail %q does not name the attribute", tc.value, d.Detail())
+		}
+		if wp, ok := d.(interface{ Path() path.Path }); !ok || !wp.Path().Equal(path.Root("rotation")) {
+			t.Errorf("%q: diagnostic not at rotation, the deepest path Terraform can show", tc.value)
+		}
+	}
+	for _, null := range []types.String{types.StringNull(), types.StringUnknown()} {
+		var resp validator.StringResponse
+		durationValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: attr, ConfigValue: null}, &resp)
+		if resp.Diagnostics.HasError() {
+			t.Errorf("%v: %v", null, resp.Diagnostics)
+		}
+	}
+}

@@ -1,0 +1,319 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
+)
+
+// fakeUserAPI answers CurrentUser with err (nil: a user), counting calls.
+type fakeUserAPI struct {
+	keyAPI
+	err   error
+	calls atomic.Int32
+}
+
+func (f *fakeUserAPI) CurrentUser(context.Context) (*client.User, error) {
+	f.calls.Add(1)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &client.User{ID: "5b0c7a34-8d3f-4a8e-9f49-2a1f3f0b6c11"}, nil
+}
+
+func notFound(body client.BodyKind) error {
+	return &client.Error{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: "/keys/k1", Body: body}
+}
+
+// TestProvenNotFound: a 404 proves a key gone only when it is a problem
+// document and the endpoint has answered GET /user with a user; the proof
+// costs one request however many 404s ask for it.
+func TestProvenNotFound(t *testing.T) {
+	t.Parallel()
+	proven := func() *fakeUserAPI { return &fakeUserAPI{} }
+	refused := func() *fakeUserAPI { return &fakeUserAPI{err: notFound(client.BodyHTML)} }
+	for _, tc := range []struct {
+		name string
+		api  func() *fakeUserAPI
+		err  error
+		want bool
+	}{
+		{"problem 404 from the proven API", proven, notFound(client.BodyProblem), true},
+		{"HTML 404 from the proven API", proven, notFound(client.BodyHTML), false},
+		{"JSON 404 from the proven API", proven, notFound(client.BodyJSON), false},
+		{"empty 404 from the proven API", proven, notFound(client.BodyOther), false},
+		{"problem 404 from an endpoint that is not the API", refused, notFound(client.BodyProblem), false},
+		{"problem 404 when the key is rejected", func() *fakeUserAPI {
+			return &fakeUserAPI{err: &client.Error{StatusCode: http.StatusUnauthorized, Body: client.BodyProblem}}
+		}, notFound(client.BodyProblem), false},
+		{"problem 404 when the endpoint does not answer", func() *fakeUserAPI {
+			return &fakeUserAPI{err: errors.New("connection refused")}
+		}, notFound(client.BodyProblem), false},
+		{"a 500", proven, &client.Error{StatusCode: 500, Body: client.BodyProblem}, false},
+		{"no API error at all", proven, errors.New("connection reset"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			api := tc.api()
+			data := newProviderData(api, clock.NewMock(), "https://domain-trust.example/api")
+			var wg sync.WaitGroup
+			for range 20 {
+				wg.Go(func() {
+					if got := data.provenNotFound(context.Background(), tc.err); got != tc.want {
+						t.Errorf("provenNotFound = %v, want %v", got, tc.want)
+					}
+				})
+			}
+			wg.Wait()
+			if n := api.calls.Load(); n > 1 {
+				t.Errorf("%d GET /user requests, want at most one per provider process", n)
+			}
+		})
+	}
+}
+
+// TestEndpointProofInterruptedIsNotRemembered: a check cut short by the
+// caller's context proves nothing either way; the next caller asks again.
+func TestEndpointProofInterruptedIsNotRemembered(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	api := &fakeUserAPI{err: context.Canceled}
+	proof := newEndpointProof(api, "https://domain-trust.example/api")
+	if proof.check(ctx) == nil {
+		t.Fatal("an interrupted check proved the endpoint")
+	}
+	api.err = nil
+	if problem := proof.check(context.Background()); problem != nil {
+		t.Fatalf("second check: %+v", problem)
+	}
+	if n := api.calls.Load(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+// TestDiagnoseEndpoint: each way an endpoint can be wrong gets a message that
+// names the endpoint and says what to fix.
+func TestDiagnoseEndpoint(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, endpoint string
+		err            error
+		attribute      string
+		wants          []string
+		unwanted       []string
+	}{
+		{"no /api", "http://127.0.0.1:8580", &client.Error{StatusCode: 404, Body: client.BodyProblem},
+			"endpoint", []string{"http://127.0.0.1:8580", "answered 404 Not Found", "does not end in /api", DefaultEndpoint}, nil},
+		{"HTML", "https://proxy.example/api", &client.Error{StatusCode: 404, Body: client.BodyHTML},
+			"endpoint", []string{"https://proxy.example/api", "an HTML page", "web server or proxy"}, []string{"/api:"}},
+		{"JSON", "https://proxy.example/api", &client.Error{StatusCode: 404, Body: client.BodyJSON},
+			"endpoint", []string{"JSON but not a problem document"}, []string{"does not end in /api"}},
+		{"404 problem at /api", "https://other.example/api", &client.Error{StatusCode: 404, Body: client.BodyProblem},
+			"endpoint", []string{"always serves GET /user, so this is not the API's base URL"}, nil},
+		{"rejected key", "https://domain-trust.example/api", &client.Error{StatusCode: 401, Body: client.BodyProblem},
+			"api_key", []string{"at https://domain-trust.example/api answered 401 Unauthorized", envAPIKey}, nil},
+		{"no answer", "https://domain-trust.example/api", &client.GaveUpError{Attempts: 13, Elapsed: time.Minute, Err: errors.New("GET /user: connection refused")},
+			"endpoint", []string{"gave up after 13 attempts", "skip_credentials_validation = true"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			diags := diagnoseEndpoint(tc.endpoint, tc.err).diagnostics("Could not verify the Domain Trust credentials", "")
+			if len(diags) != 1 {
+				t.Fatalf("%d diagnostics, want 1", len(diags))
+			}
+			d := diags[0]
+			for _, want := range tc.wants {
+				if !strings.Contains(d.Summary()+" "+d.Detail(), want) {
+					t.Errorf("%q / %q lacks %q", d.Summary(), d.Detail(), want)
+				}
+			}
+			for _, bad := range tc.unwanted {
+				if strings.Contains(d.Detail(), bad) {
+					t.Errorf("%q holds %q", d.Detail(), bad)
+				}
+			}
+			if wp, ok := d.(interface{ Path() path.Path }); !ok || !wp.Path().Equal(path.Root(tc.attribute)) {
+				t.Errorf("diagnostic not at %s", tc.attribute)
+			}
+		})
+	}
+}
+
+// notTheAPI are servers that answer 404 to a key that exists: the emulator
+// reached without /api, a web server's HTML page, and JSON that is no
+// problem document.
+var notTheAPI = map[string]struct {
+	serve func(env *testEnv) string // returns the endpoint to configure
+	hint  string
+}{
+	"endpoint without /api": {
+		serve: func(env *testEnv) string { return strings.TrimSuffix(env.endpoint, "/api") },
+		hint:  "The endpoint does not end in /api",
+	},
+	"web server answering HTML": {
+		serve: func(env *testEnv) string {
+			return serveAll(env.t, http.StatusNotFound, "text/html", "<html><body><h1>404 Not Found</h1><hr>nginx</body></html>")
+		},
+		hint: "The answer was an HTML page",
+	},
+	"JSON that is no problem document": {
+		serve: func(env *testEnv) string {
+			return serveAll(env.t, http.StatusNotFound, "application/json", `{"error":"not found"}`)
+		},
+		hint: "The answer was JSON but not a problem document",
+	},
+}
+
+// serveAll starts a server that answers every request the same way and
+// returns its endpoint.
+func serveAll(t *testing.T, status int, contentType, body string) string {
+	t.Helper()
+	return serveCounting(t, nil, status, contentType, body)
+}
+
+// serveCounting is serveAll that counts requests in n (when not nil).
+func serveCounting(t *testing.T, n *atomic.Int32, status int, contentType, body string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if n != nil {
+			n.Add(1)
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/api"
+}
+
+// twoKeysConfig declares two keys; skip adds skip_credentials_validation.
+func twoKeysConfig(env *testEnv, endpoint string, skip bool) string {
+	return fmt.Sprintf(`
+provider "domaintrust" {
+  endpoint                    = %q
+  api_key                     = %q
+  skip_credentials_validation = %t
+}
+
+resource "domaintrust_api_key" "pair" {
+  for_each    = toset(["a", "b"])
+  environment = "testing"
+  description = "pair ${each.key}"
+  expiration  = %q
+}
+`, endpoint, env.boot.APIKey, skip, env.future(30*day))
+}
+
+// TestAccEndpointNotProvenKeepsEveryKey points a provider whose keys exist
+// at servers that answer 404 to everything. Whether the provider checks the
+// endpoint when it is configured or (skip_credentials_validation) only when a
+// 404 arrives, every command fails with a message that names the endpoint,
+// and state and server still hold every key.
+func TestAccEndpointNotProvenKeepsEveryKey(t *testing.T) {
+	t.Parallel()
+	for name, bad := range notTheAPI {
+		for _, skip := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, skip_credentials_validation=%t", name, skip), func(t *testing.T) {
+				t.Parallel()
+				env := newTestEnv(t, false)
+				cli := newTFCLI(t, env)
+				cli.write(twoKeysConfig(env, env.endpoint, false))
+				cli.mustRun("apply", "-auto-approve")
+				before := cli.stateKeys()
+				expectStateMatchesEmulator(t, env, cli, 2, "after create")
+
+				endpoint := bad.serve(env)
+				cli.write(twoKeysConfig(env, endpoint, skip))
+				commands := [][]string{
+					{"plan"}, {"apply", "-auto-approve"}, {"destroy", "-auto-approve"}, {"plan", "-refresh-only"},
+					// Without a refresh, destroy goes straight to DELETE.
+					{"destroy", "-auto-approve", "-refresh=false"},
+				}
+				for _, args := range commands {
+					out, err := cli.run(args...)
+					if err == nil {
+						t.Fatalf("terraform %v succeeded against %s:\n%s", args, endpoint, out)
+					}
+					expectOutput(t, out, "is not the Domain Trust API", endpoint, bad.hint)
+					if strings.Contains(out, "Destroy complete") || strings.Contains(out, "0 destroyed") {
+						t.Errorf("terraform %v claims a destroy:\n%s", args, out)
+					}
+					if after := cli.stateKeys(); fmt.Sprint(after) != fmt.Sprint(before) {
+						t.Fatalf("terraform %v changed state:\nbefore %v\nafter  %v", args, len(before), len(after))
+					}
+					expectStateMatchesEmulator(t, env, cli, 2, fmt.Sprint("after ", args))
+				}
+
+				// Import reads the key first: a 404 from the wrong endpoint
+				// must not read as "the key does not exist".
+				extra, _, err := env.emu.IssueKey(env.boot.UserID, emulatorKeySpec("extra", env.clock.Now().Add(30*day)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				cli.write(twoKeysConfig(env, endpoint, skip) + fmt.Sprintf(`
+resource "domaintrust_api_key" "extra" {
+  environment = "testing"
+  description = "extra"
+  expiration  = %q
+}
+`, extra.Expiry.UTC().Format(time.RFC3339)))
+				out, err := cli.run("import", "domaintrust_api_key.extra", extra.ID)
+				if err == nil || strings.Contains(out, "non-existent") {
+					t.Fatalf("import through %s: err %v\n%s", endpoint, err, out)
+				}
+				expectOutput(t, out, "is not the Domain Trust API")
+
+				// Back on the right endpoint, destroy finds and deletes them all.
+				cli.write(twoKeysConfig(env, env.endpoint, false))
+				cli.mustRun("destroy", "-auto-approve")
+				if err := env.emu.DeleteKeyOutOfBand(extra.ID); err != nil {
+					t.Fatal(err)
+				}
+				expectStateMatchesEmulator(t, env, cli, 0, "after destroy")
+			})
+		}
+	}
+}
+
+// TestAccDataSources_endpointNotProven: both data sources report a wrong
+// endpoint as such, never as "key not found" or "user not found".
+func TestAccDataSources_endpointNotProven(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	endpoint := strings.TrimSuffix(env.endpoint, "/api")
+	provider := fmt.Sprintf(`
+provider "domaintrust" {
+  endpoint                    = %q
+  api_key                     = %q
+  skip_credentials_validation = true
+}
+`, endpoint, env.boot.APIKey)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + fmt.Sprintf(`data "domaintrust_api_key" "test" { id = %q }`, env.boot.KeyID),
+				ExpectError: expectError("is not the Domain Trust API"),
+			},
+			{
+				Config:      provider + fmt.Sprintf(`data "domaintrust_api_keys" "test" { user_id = %q }`, env.boot.UserID),
+				ExpectError: expectError("The endpoint does not end in /api"),
+			},
+		},
+	})
+}
