@@ -19,6 +19,8 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 )
 
 // Defaults. DefaultConfig carries them; they live here and nowhere else, so
@@ -31,6 +33,8 @@ import (
 // 10 s, about 86 s in all over 12 retries, plus 13 × RequestTimeout when the
 // API accepts connections but never answers.
 const (
+	// DefaultEndpoint is the Domain Trust API's public base URL.
+	DefaultEndpoint       = "https://domain-trust.globalcyberalliance.org/api"
 	DefaultUserAgent      = "terraform-provider-domaintrust/dev (+https://www.terraform.io)"
 	DefaultMaxRetries     = 12
 	DefaultRequestTimeout = 30 * time.Second
@@ -62,12 +66,16 @@ type Config struct {
 	// HTTPClient supplies the transport; its Timeout is replaced by
 	// RequestTimeout and redirects are not followed.
 	HTTPClient *http.Client
+	// Clock is what ServerTimeOffset measures the server's Date against, so
+	// that the offset is right for the caller's clock; nil = the wall clock.
+	Clock clock.Clock
 }
 
 // DefaultConfig returns a Config with every default filled in; the caller
-// sets Endpoint and APIKey.
+// sets APIKey.
 func DefaultConfig() Config {
 	return Config{
+		Endpoint:       DefaultEndpoint,
 		UserAgent:      DefaultUserAgent,
 		MaxRetries:     DefaultMaxRetries,
 		RequestTimeout: DefaultRequestTimeout,
@@ -99,6 +107,7 @@ type Client struct {
 	waitMin    time.Duration
 	waitMax    time.Duration
 	http       *http.Client
+	clock      clock.Clock
 
 	clockMu     sync.Mutex
 	clockOffset time.Duration
@@ -118,6 +127,10 @@ func New(cfg Config) (*Client, error) {
 		maxRetries: cfg.MaxRetries,
 		waitMin:    cfg.RetryWaitMin,
 		waitMax:    cfg.RetryWaitMax,
+		clock:      cfg.Clock,
+	}
+	if c.clock == nil {
+		c.clock = clock.System{}
 	}
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
@@ -166,9 +179,9 @@ func parseEndpoint(raw string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
-// ServerTimeOffset reports the server clock minus the local clock, taken from
-// the Date header of the latest answer. Date has second resolution, so the
-// offset is only accurate to about a second.
+// ServerTimeOffset reports the server clock minus the client's Clock, taken
+// from the Date header of the latest answer. Date has second resolution, so
+// the offset is only accurate to about a second.
 func (c *Client) ServerTimeOffset() (offset time.Duration, ok bool) {
 	c.clockMu.Lock()
 	defer c.clockMu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
 
@@ -16,6 +17,7 @@ import (
 // independent reading of the API contract.
 
 type emulatorEnv struct {
+	clock *clock.Mock // the emulator's and every client's
 	emu   *emulator.Emulator
 	url   string
 	boot  emulator.Bootstrap
@@ -24,7 +26,8 @@ type emulatorEnv struct {
 
 func newEmulatorEnv(t *testing.T, productionAccess bool) *emulatorEnv {
 	t.Helper()
-	emu, err := emulator.New(emulator.Options{Seed: 1})
+	mock := clock.NewMock()
+	emu, err := emulator.New(emulator.Options{Seed: 1, Clock: mock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,13 +37,13 @@ func newEmulatorEnv(t *testing.T, productionAccess bool) *emulatorEnv {
 	}
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
-	env := &emulatorEnv{emu: emu, url: srv.URL + "/api", boot: boot}
+	env := &emulatorEnv{clock: mock, emu: emu, url: srv.URL + "/api", boot: boot}
 	env.admin = env.client(t, boot.APIKey)
 	return env
 }
 
 func (env *emulatorEnv) client(t *testing.T, apiKey string) *Client {
-	return newTestClient(t, env.url, func(c *Config) { c.APIKey = apiKey })
+	return newTestClient(t, env.url, func(c *Config) { c.APIKey, c.Clock = apiKey, env.clock })
 }
 
 // addUser seeds a user in org and returns a client holding a key of theirs.
@@ -138,7 +141,7 @@ func TestEmulatorListKeys(t *testing.T) {
 	for i := range 7 {
 		// Keys are listed by (created, id) and created has second
 		// resolution; a second apart, the listing follows creation order.
-		env.emu.Advance(time.Second)
+		env.clock.Advance(time.Second)
 		environment := "testing"
 		if i%3 == 0 {
 			environment = "production"
@@ -200,7 +203,7 @@ func TestEmulatorListKeys(t *testing.T) {
 	// An admin lists another user's keys; a login's key is auto-generated
 	// and shows only on request.
 	memberID, member := env.addUser(t, env.boot.OrganizationID, "member@example.org", emulator.RoleMember)
-	env.emu.Advance(time.Second)
+	env.clock.Advance(time.Second)
 	login, err := member.Login(ctx, "member@example.org", "pw-member@example.org")
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 )
 
 // The sentinel credentials are split into halves that are checked on their
@@ -385,6 +387,26 @@ func TestServerTimeOffset(t *testing.T) {
 		if diff := got - ahead; diff < -time.Second || diff > time.Second {
 			t.Errorf("server %v ahead: offset = %v", ahead, got)
 		}
+	}
+}
+
+// TestServerTimeOffsetAgainstConfiguredClock: the offset is the server's
+// time minus the caller's clock, so a caller whose clock agrees with the
+// server (a test sharing a mock clock with the emulator) sees about zero,
+// however far that clock is from the wall clock.
+func TestServerTimeOffsetAgainstConfiguredClock(t *testing.T) {
+	shifted := clock.NewMock()
+	shifted.Advance(400 * 24 * time.Hour)
+	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Date", shifted.Now().UTC().Format(http.TimeFormat))
+		replyJSON(w, 200, golden(t, "version_response.json"))
+	})
+	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.Clock = shifted })
+	if _, err := c.Version(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := c.ServerTimeOffset(); !ok || got < -time.Second || got > time.Second {
+		t.Errorf("offset = %v, %v; want about zero", got, ok)
 	}
 }
 

@@ -57,7 +57,7 @@ func (st *callState) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, retr
 }
 
 func (st *callState) afterResponse(_ retryablehttp.Logger, resp *http.Response) {
-	st.client.observeDate(resp.Header, time.Now())
+	st.client.observeDate(resp.Header, st.client.clock.Now())
 	fields := map[string]any{
 		"method":      st.method,
 		"path":        st.path,

@@ -1,5 +1,7 @@
-// Package clock lets the provider read the time through an interface, so tests
-// can move time (rotation windows, expiry warnings) instead of sleeping.
+// Package clock lets the provider and the emulator read the time through an
+// interface, so tests can move time (rotation windows, expiry) instead of
+// sleeping. Every "now" of the provider, its API client and the emulator
+// comes from one Clock handed down from where the program is wired.
 package clock
 
 import (
@@ -18,19 +20,23 @@ type System struct{}
 // Now returns time.Now().
 func (System) Now() time.Time { return time.Now() }
 
-// Mock is a clock for tests: it follows the wall clock shifted by an offset
-// that tests move, so durations measured inside a test stay real while the
-// date can jump ahead by months.
+// Mock is a clock for tests: a base clock shifted by an offset that tests
+// move. NewMock follows the wall clock, so durations measured inside a test
+// stay real while the date can jump ahead by months; NewMockAt stands still
+// until moved, for tests that compare exact times.
 type Mock struct {
 	mu     sync.Mutex
 	base   func() time.Time
 	offset time.Duration
 }
 
-// NewMock returns a Mock that starts at the wall clock.
+// NewMock returns a Mock that follows the wall clock.
 func NewMock() *Mock { return &Mock{base: time.Now} }
 
-// Now returns the wall clock plus the accumulated offset.
+// NewMockAt returns a Mock that reads t until it is moved.
+func NewMockAt(t time.Time) *Mock { return &Mock{base: func() time.Time { return t }} }
+
+// Now returns the base clock plus the accumulated offset.
 func (m *Mock) Now() time.Time {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -42,4 +48,12 @@ func (m *Mock) Advance(d time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.offset += d
+}
+
+// Set makes the clock read t now; a Mock that follows the wall clock keeps
+// running from there.
+func (m *Mock) Set(t time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.offset = t.Sub(m.base())
 }

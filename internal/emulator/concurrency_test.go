@@ -32,7 +32,7 @@ func TestConcurrentUse(t *testing.T) {
 			_ = w.e.Keys()
 			_ = w.e.Stats()
 			_ = w.e.Events()
-			w.e.Advance(1)
+			w.advance(1)
 		}
 	})
 	wg.Wait()

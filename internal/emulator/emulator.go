@@ -15,11 +15,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 )
 
 // Options configures an Emulator. The zero value is a working in-memory emulator.
 type Options struct {
-	Now              func() time.Time // base clock; nil = time.Now. The emulator adds its own offset (Advance/SetTime)
+	Clock            clock.Clock      // nil = the wall clock; tests share a clock.Mock with the provider
 	StatePath        string           // "" = memory only; else load at New (missing file = fresh), atomic write after every change
 	FaultRate        float64          // share of API requests refused with 503 + Retry-After: 1 before anything changes
 	LostResponseRate float64          // share of POST/PATCH/DELETE carried out whose answer is then replaced by a 502 problem
@@ -32,7 +34,7 @@ type Options struct {
 // Emulator serves the Domain Trust API under /api and its own statistics under
 // /_emulator/stats. It is safe for concurrent use.
 type Emulator struct {
-	clock     clock
+	clock     clock.Clock
 	log       *slog.Logger
 	maxBody   int64
 	statePath string
@@ -69,9 +71,9 @@ func New(opts Options) (*Emulator, error) {
 		stats:     newStatsRecorder(),
 		st:        newStore(),
 	}
-	e.clock.base = opts.Now
-	if e.clock.base == nil {
-		e.clock.base = time.Now
+	e.clock = opts.Clock
+	if e.clock == nil {
+		e.clock = clock.System{}
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -238,6 +240,9 @@ func (e *Emulator) serve(r *http.Request, rt *route, id string, unrouted respons
 	}
 	return resp
 }
+
+// Now returns the emulator's current time, from its clock.
+func (e *Emulator) Now() time.Time { return e.clock.Now() }
 
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

@@ -9,9 +9,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 )
 
-// t0 is the base clock of every test; tests move time with Advance and SetTime.
+// t0 is where every test's clock starts; tests move it with advance.
 var t0 = time.Date(2026, 11, 27, 5, 10, 0, 0, time.UTC)
 
 // world is an emulator seeded with two organizations: A (production access) with an
@@ -28,8 +30,8 @@ type world struct {
 
 func newEmulator(t *testing.T, opts Options) *Emulator {
 	t.Helper()
-	if opts.Now == nil {
-		opts.Now = func() time.Time { return t0 }
+	if opts.Clock == nil {
+		opts.Clock = clock.NewMockAt(t0)
 	}
 	e, err := New(opts)
 	if err != nil {
@@ -37,6 +39,18 @@ func newEmulator(t *testing.T, opts Options) *Emulator {
 	}
 	return e
 }
+
+// testClock is the mock clock newEmulator gave e.
+func testClock(e *Emulator) *clock.Mock {
+	m, ok := e.clock.(*clock.Mock)
+	if !ok {
+		panic("emulator was not built by newEmulator")
+	}
+	return m
+}
+
+// advance moves the world's clock.
+func (w *world) advance(d time.Duration) { testClock(w.e).Advance(d) }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()

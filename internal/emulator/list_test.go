@@ -58,7 +58,7 @@ func seedMany(t *testing.T, w *world, userID string, n int) {
 	t.Helper()
 	for i := range n {
 		if i%7 == 0 {
-			w.e.Advance(time.Second) // several keys share a creation second, so ids break ties
+			w.advance(time.Second) // several keys share a creation second, so ids break ties
 		}
 		_, _, err := w.e.IssueKey(userID, KeySpec{Description: fmt.Sprint("k", i)})
 		check(t, err)
@@ -109,7 +109,7 @@ func TestPaginationWithChangesBetweenPages(t *testing.T) {
 				deleted[id] = true
 			}
 		}
-		w.e.Advance(time.Minute)
+		w.advance(time.Minute)
 		id, _ := w.createKey(w.adminAKey, with(validKey(), map[string]any{"userID": w.memberA}))
 		added = append(added, id)
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -27,7 +28,7 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		MarkdownDescription: "The key's id, a UUID such as `0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70`. A member can read " +
 			"only their own keys; an admin can read the keys of every user of their organization.",
 		Required:   true,
-		Validators: []validator.String{uuidValidator("a Domain Trust API key id")},
+		Validators: []validator.String{validators.UUID("a Domain Trust API key id")},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one Domain Trust API key by id: its description, environment, expiration and owner. " +

@@ -16,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 )
 
 var (
@@ -87,7 +89,7 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 					"if that fails, the key still stops working when `ttl` has passed.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{durationValidator{max: maxEphemeralTTL}},
+				Validators: []validator.String{validators.Duration(maxEphemeralTTL)},
 			},
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The key's id (a UUID).",
@@ -121,11 +123,11 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	if cfg.TTL.IsNull() {
 		cfg.TTL = types.StringValue(defaultEphemeralTTL)
 	}
-	ttl, ok := parseDuration(cfg.TTL.ValueString())
+	ttl, ok := validators.ParseDuration(cfg.TTL.ValueString())
 	if !ok {
 		return // the validator has reported it
 	}
-	if r.data == nil {
+	if !r.data.configured() {
 		// The provider block depends on values known only after apply, which
 		// happens only during plan. An unknown result lets the plan go on;
 		// Terraform opens the resource again during apply, when the provider
@@ -144,7 +146,9 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	}
 	key, err := r.data.creates.create(ctx, r.data.api, in)
 	if err != nil {
-		resp.Diagnostics.Append(ttlForExpiry(r.data.apiDiagnostics(ctx, "create the ephemeral Domain Trust API key", err))...)
+		resp.Diagnostics.Append(diagnostics.MovePath(r.data.apiDiagnostics(ctx, "create the ephemeral Domain Trust API key", err),
+			// The API complains about the expiry, which here is computed from ttl.
+			path.Root("expiration"), path.Root("ttl"))...)
 		return
 	}
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, key.Secret.Reveal())
@@ -184,7 +188,7 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 				"working at the end of its `ttl`; please report this bug.")
 		return
 	}
-	if r.data == nil {
+	if !r.data.configured() {
 		resp.Diagnostics.AddWarning(undeletedSummary(ref), undeletedDetail(ref, "the provider is not configured"))
 		return
 	}
@@ -211,18 +215,4 @@ func undeletedDetail(ref ephemeralKeyRef, cause string) string {
 	return fmt.Sprintf("Deleting the ephemeral API key %s failed: %s\n\n"+
 		"The key stays valid until it expires at %s and stops working then. To revoke it sooner, delete "+
 		"key %s in the Domain Trust dashboard.", ref.ID, cause, ref.Expiry.UTC().Format(time.RFC3339), ref.ID)
-}
-
-// ttlForExpiry points the API's complaints about `expiry` at `ttl`, the
-// attribute the user wrote: apiDiagnostics maps them to `expiration`, which
-// here is computed.
-func ttlForExpiry(in diag.Diagnostics) diag.Diagnostics {
-	out := make(diag.Diagnostics, 0, len(in))
-	for _, d := range in {
-		if wp, ok := d.(diag.DiagnosticWithPath); ok && wp.Path().Equal(path.Root("expiration")) {
-			d = diag.WithPath(path.Root("ttl"), d)
-		}
-		out = append(out, d)
-	}
-	return out
 }

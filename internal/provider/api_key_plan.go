@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -30,6 +33,11 @@ type rotationModel struct {
 	RotateBefore types.String `tfsdk:"rotate_before"`
 }
 
+var rotationAttrTypes = map[string]attr.Type{
+	"period":        types.StringType,
+	"rotate_before": types.StringType,
+}
+
 // rotationFrom parses the rotation object; nil when it is null, unknown or
 // holds a duration that is unknown or invalid (the attribute's validator
 // reports those, so they are not reported twice).
@@ -42,8 +50,8 @@ func rotationFrom(ctx context.Context, obj types.Object) (*rotationSettings, dia
 	if diags.HasError() {
 		return nil, diags
 	}
-	period, okPeriod := parseDuration(m.Period.ValueString())
-	before, okBefore := parseDuration(m.RotateBefore.ValueString())
+	period, okPeriod := validators.ParseDuration(m.Period.ValueString())
+	before, okBefore := validators.ParseDuration(m.RotateBefore.ValueString())
 	if !okPeriod || !okBefore {
 		return nil, diags
 	}
@@ -64,47 +72,28 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 	rot, diags := rotationFrom(ctx, cfg.Rotation)
 	resp.Diagnostics.Append(diags...)
 	if rot != nil && rot.rotateBefore >= rot.period {
-		resp.Diagnostics.AddAttributeError(configPath(path.Root("rotation").AtName("rotate_before")), "rotate_before must be shorter than period",
+		resp.Diagnostics.AddAttributeError(diagnostics.ConfigPath(path.Root("rotation").AtName("rotate_before")), "rotate_before must be shorter than period",
 			fmt.Sprintf("rotation.rotate_before (%s) must be shorter than period (%s): otherwise every key would be inside its "+
 				"rotation window from the moment it is created, and every plan would replace it.", rot.rotateBeforeText, rot.periodText))
 	}
 }
 
-// ConfigValidators requires exactly one of expiration and rotation. Written
-// by hand rather than with resourcevalidator.ExactlyOneOf so the message can
-// say how the two differ.
+// ConfigValidators requires exactly one of expiration and rotation, with
+// messages that say how the two differ.
 func (r *apiKeyResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{expirationOrRotation{}}
-}
-
-type expirationOrRotation struct{}
-
-func (expirationOrRotation) Description(context.Context) string {
-	return "exactly one of expiration and rotation must be set"
-}
-
-func (v expirationOrRotation) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (expirationOrRotation) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var exp timestamp
-	var rot types.Object
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expiration"), &exp)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation"), &rot)...)
-	if resp.Diagnostics.HasError() || exp.IsUnknown() || rot.IsUnknown() {
-		return
-	}
-	switch {
-	case !exp.IsNull() && !rot.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("expiration"), "Conflicting expiration and rotation",
-			"Set either expiration (a fixed time the key stops working) or rotation (each key lives for period and "+
-				"is replaced before it expires), not both: with rotation, expiration is computed as created + period.")
-	case exp.IsNull() && rot.IsNull():
-		resp.Diagnostics.AddError("Missing expiration or rotation",
-			"Every Domain Trust API key expires. Set expiration to an RFC 3339 time such as \"2027-06-30T00:00:00Z\", "+
-				"or set rotation = { period = \"2160h\", rotate_before = \"336h\" } to have the key replaced before it expires.")
-	}
+	return []resource.ConfigValidator{validators.ExactlyOneOf(path.Root("expiration"), path.Root("rotation"),
+		validators.Message{
+			Summary: "Conflicting expiration and rotation",
+			Detail: "Set either expiration (a fixed time the key stops working) or rotation (each key lives for " +
+				"period and is replaced before it expires), not both: with rotation, expiration is computed as " +
+				"created + period.",
+		},
+		validators.Message{
+			Summary: "Missing expiration or rotation",
+			Detail: "Every Domain Trust API key expires. Set expiration to an RFC 3339 time such as " +
+				"\"2027-06-30T00:00:00Z\", or set rotation = { period = \"2160h\", rotate_before = \"336h\" } to have " +
+				"the key replaced before it expires.",
+		})}
 }
 
 // ModifyPlan decides, with the provider's clock, what the plan must show:
@@ -128,7 +117,14 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			return
 		}
 	}
-	now := r.clock.Now()
+	if r.data == nil {
+		// Terraform configures the provider before any plan; without that,
+		// there is no clock to plan rotation with.
+		resp.Diagnostics.AddError("Provider not configured", "The domaintrust provider was not configured before "+
+			"planning; please report this bug.")
+		return
+	}
+	now := r.data.clock.Now()
 
 	if !cfg.Rotation.IsNull() {
 		r.planRotation(ctx, now, &plan, state, resp)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -20,7 +19,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
-	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/planmodifiers"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 )
 
 var (
@@ -33,8 +34,7 @@ var (
 
 // apiKeyResource manages one Domain Trust API key.
 type apiKeyResource struct {
-	clock clock.Clock
-	data  *providerData
+	data *providerData
 }
 
 type apiKeyModel struct {
@@ -101,13 +101,13 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 							"`2160h` (90 days). Changing it recomputes `expiration` from `created` and updates the key " +
 							"in place, or replaces it if the new expiry already falls inside the rotation window.",
 						Required:   true,
-						Validators: []validator.String{durationValidator{}},
+						Validators: []validator.String{validators.Duration(0)},
 					},
 					"rotate_before": schema.StringAttribute{
 						MarkdownDescription: "How long before its expiry a key is replaced, as a Go duration such as " +
 							"`336h` (14 days). Must be shorter than `period`. Changing it changes nothing remote.",
 						Required:   true,
-						Validators: []validator.String{durationValidator{}},
+						Validators: []validator.String{validators.Duration(0)},
 					},
 				},
 			},
@@ -117,14 +117,14 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"triggers to a key that had none (or to an imported key) does not replace it.",
 				ElementType:   types.StringType,
 				Optional:      true,
-				PlanModifiers: []planmodifier.Map{replaceWhenTriggersChange()},
+				PlanModifiers: []planmodifier.Map{planmodifiers.MapRequiresReplaceUnlessAdded()},
 			},
 			"user_id": schema.StringAttribute{
 				MarkdownDescription: "The user who owns the key, a UUID. Defaults to the user of the provider's API " +
 					"key; an admin may name another user of the same organization. Changing it replaces the key.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{uuidValidator("a Domain Trust user id")},
+				Validators: []validator.String{validators.UUID("a Domain Trust user id")},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
 					stringplanmodifier.RequiresReplaceIfConfigured(),
@@ -201,7 +201,7 @@ func (r *apiKeyResource) plannedExpiry(ctx context.Context, plan apiKeyModel) (t
 	if !plan.Expiration.IsUnknown() && !plan.Expiration.IsNull() {
 		t, ok := plan.Expiration.instant()
 		if !ok {
-			return time.Time{}, errorDiags("Invalid expiration", "expiration is not an RFC 3339 time")
+			return time.Time{}, diagnostics.Error("Invalid expiration", "expiration is not an RFC 3339 time")
 		}
 		return t, nil
 	}
@@ -210,9 +210,9 @@ func (r *apiKeyResource) plannedExpiry(ctx context.Context, plan apiKeyModel) (t
 		return time.Time{}, diags
 	}
 	if rot == nil {
-		return time.Time{}, errorDiags("Missing expiration", "Set expiration or rotation.")
+		return time.Time{}, diagnostics.Error("Missing expiration", "Set expiration or rotation.")
 	}
-	return r.clock.Now().Add(rot.period).Truncate(time.Second), nil
+	return r.data.clock.Now().Add(rot.period).Truncate(time.Second), nil
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -329,9 +329,4 @@ func keepInstantText(prior timestamp, actual time.Time) timestamp {
 		return prior
 	}
 	return timestampOf(actual)
-}
-
-var rotationAttrTypes = map[string]attr.Type{
-	"period":        types.StringType,
-	"rotate_before": types.StringType,
 }

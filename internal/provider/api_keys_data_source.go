@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 )
 
 var (
@@ -72,7 +73,7 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				MarkdownDescription: "List the keys of this user (a UUID) instead of the provider's own. Only an " +
 					"admin may name another user, and only one of their own organization.",
 				Optional:   true,
-				Validators: []validator.String{uuidValidator("a Domain Trust user id")},
+				Validators: []validator.String{validators.UUID("a Domain Trust user id")},
 			},
 			"include_auto_generated": schema.BoolAttribute{
 				MarkdownDescription: "Also list keys minted by dashboard or CLI logins. Defaults to `false`.",

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 )
 
 // When a POST /keys answer is lost (connection reset after sending, timeout,
@@ -29,6 +30,7 @@ import (
 // Another process creating identical keys within the same second cannot be
 // told apart; README's Reliability section says so.
 type createCoordinator struct {
+	clock   clock.Clock // the client's, so that a send time and the server's offset agree
 	mu      sync.Mutex
 	changed *sync.Cond
 	groups  map[string]*createGroup
@@ -60,8 +62,8 @@ type creatorAPI interface {
 	ServerTimeOffset() (time.Duration, bool)
 }
 
-func newCreateCoordinator() *createCoordinator {
-	c := &createCoordinator{groups: map[string]*createGroup{}, claimed: map[string]bool{}}
+func newCreateCoordinator(clk clock.Clock) *createCoordinator {
+	c := &createCoordinator{clock: clk, groups: map[string]*createGroup{}, claimed: map[string]bool{}}
 	c.changed = sync.NewCond(&c.mu)
 	return c
 }
@@ -77,7 +79,7 @@ func (c *createCoordinator) create(ctx context.Context, api creatorAPI, in clien
 	var lastErr error
 	for attempt := 1; attempt <= maxCreateAttempts; attempt++ {
 		c.startPost(sig)
-		sentAt := time.Now()
+		sentAt := c.clock.Now()
 		key, err := api.CreateKey(ctx, in)
 		c.endPost(sig, key)
 		if err == nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 )
 
 // fakeKeys is an in-memory key store whose POST answers a test can lose or
@@ -98,7 +99,7 @@ func TestCreateAfterLostAnswerDeletesOrphanAndRetries(t *testing.T) {
 	t.Parallel()
 	api := newFakeKeys()
 	api.onPost = func(n int, _ string) (bool, <-chan struct{}) { return n == 1, nil }
-	key, err := newCreateCoordinator().create(context.Background(), api, sameBody)
+	key, err := newCreateCoordinator(clock.System{}).create(context.Background(), api, sameBody)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +129,7 @@ func TestCreateReconcileSparesSiblingInFlight(t *testing.T) {
 		}
 		return false, nil
 	}
-	co := newCreateCoordinator()
+	co := newCreateCoordinator(clock.System{})
 	var wg sync.WaitGroup
 	var sibling, ours *client.Key
 	var siblingErr, oursErr error
@@ -172,7 +173,7 @@ func TestCreateGivesUpAfterBoundedAttempts(t *testing.T) {
 	t.Parallel()
 	api := newFakeKeys()
 	api.onPost = func(int, string) (bool, <-chan struct{}) { return true, nil }
-	_, err := newCreateCoordinator().create(context.Background(), api, sameBody)
+	_, err := newCreateCoordinator(clock.System{}).create(context.Background(), api, sameBody)
 	if !client.IsOutcomeUnknown(err) {
 		t.Fatalf("want the lost-answer error after %d attempts, got %v", maxCreateAttempts, err)
 	}
@@ -184,7 +185,7 @@ func TestCreateGivesUpAfterBoundedAttempts(t *testing.T) {
 func TestCreatePassesOtherErrorsThrough(t *testing.T) {
 	t.Parallel()
 	api := &failingCreate{fakeKeys: newFakeKeys()}
-	_, err := newCreateCoordinator().create(context.Background(), api, sameBody)
+	_, err := newCreateCoordinator(clock.System{}).create(context.Background(), api, sameBody)
 	if !client.IsForbidden(err) || api.posts != 1 {
 		t.Fatalf("want one POST and the 403 back, got %d POSTs and %v", api.posts, err)
 	}
@@ -207,7 +208,7 @@ func TestCreateInterruptedStillCleansUp(t *testing.T) {
 		cancel() // the user interrupts while the answer is on its way
 		return true, nil
 	}
-	_, err := newCreateCoordinator().create(ctx, api, sameBody)
+	_, err := newCreateCoordinator(clock.System{}).create(ctx, api, sameBody)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("want the interruption reported, got %v", err)
 	}

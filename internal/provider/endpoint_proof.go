@@ -123,7 +123,7 @@ func diagnoseEndpoint(endpoint string, err error) *endpointProblem {
 	var hints []string
 	if !strings.HasSuffix(strings.TrimRight(endpointPath(endpoint), "/"), "/api") {
 		hints = append(hints, "The endpoint does not end in /api: the Domain Trust API is served under /api, as in "+
-			DefaultEndpoint+" (or http://127.0.0.1:8580/api for the local emulator).")
+			client.DefaultEndpoint+" (or http://127.0.0.1:8580/api for the local emulator).")
 	}
 	switch apiErr.Body {
 	case client.BodyHTML:

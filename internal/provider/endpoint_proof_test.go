@@ -118,7 +118,7 @@ func TestDiagnoseEndpoint(t *testing.T) {
 		unwanted       []string
 	}{
 		{"no /api", "http://127.0.0.1:8580", &client.Error{StatusCode: 404, Body: client.BodyProblem},
-			"endpoint", []string{"http://127.0.0.1:8580", "answered 404 Not Found", "does not end in /api", DefaultEndpoint}, nil},
+			"endpoint", []string{"http://127.0.0.1:8580", "answered 404 Not Found", "does not end in /api", client.DefaultEndpoint}, nil},
 		{"HTML", "https://proxy.example/api", &client.Error{StatusCode: 404, Body: client.BodyHTML},
 			"endpoint", []string{"https://proxy.example/api", "an HTML page", "web server or proxy"}, []string{"/api:"}},
 		{"JSON", "https://proxy.example/api", &client.Error{StatusCode: 404, Body: client.BodyJSON},

@@ -21,14 +21,13 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 )
 
 // Address is the provider's registry address.
 const Address = "registry.terraform.io/domaintrust/domaintrust"
 
 const (
-	// DefaultEndpoint is the Domain Trust API's public base URL.
-	DefaultEndpoint    = "https://domain-trust.globalcyberalliance.org/api"
 	envAPIKey          = "DOMAINTRUST_API_KEY"
 	envEndpoint        = "DOMAINTRUST_ENDPOINT"
 	envSkipCredentials = "DOMAINTRUST_SKIP_CREDENTIALS_VALIDATION"
@@ -98,26 +97,26 @@ func (p *domainTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the Domain Trust API. Falls back to the `" + envEndpoint +
-					"` environment variable, then to `" + DefaultEndpoint + "`. Must be an absolute `https` URL; " +
+					"` environment variable, then to `" + client.DefaultEndpoint + "`. Must be an absolute `https` URL; " +
 					"plain `http` is accepted only for loopback hosts, such as the local emulator.",
 				Optional:   true,
-				Validators: []validator.String{endpointValidator{}},
+				Validators: []validator.String{validators.Endpoint(client.DefaultEndpoint)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried (connection errors, "+
 					"rate limiting, 502/503/504), with exponential backoff from %s up to %s between attempts (a "+
 					"`Retry-After` the API sends is honoured up to that cap). `0` sends every request exactly once. "+
 					"Defaults to `%d`. \"Retries and how long a failing API can take\", above, gives the worst case "+
-					"for an API that is down.", formatDuration(client.DefaultRetryWaitMin), formatDuration(client.DefaultRetryWaitMax),
+					"for an API that is down.", client.DefaultRetryWaitMin, client.DefaultRetryWaitMax,
 					client.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "Time limit for one HTTP request attempt, as a Go duration such as `30s` or `2m`. " +
-					"Defaults to `" + formatDuration(client.DefaultRequestTimeout) + "`.",
+					"Defaults to `" + client.DefaultRequestTimeout.String() + "`.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{validators.Duration(0)},
 			},
 			"skip_credentials_validation": schema.BoolAttribute{
 				MarkdownDescription: "Skip the check that the endpoint is the Domain Trust API and accepts `api_key` " +
@@ -143,6 +142,7 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 	if cfg.APIKey.IsUnknown() || cfg.Endpoint.IsUnknown() || cfg.MaxRetries.IsUnknown() ||
 		cfg.RequestTimeout.IsUnknown() || cfg.SkipCredentialsValidation.IsUnknown() {
 		tflog.Debug(ctx, "provider configuration has unknown values; deferring client set-up")
+		p.handOut(resp, &providerData{clock: p.clock})
 		return
 	}
 	conf, skipCheck := p.clientConfig(cfg, req.TerraformVersion, &resp.Diagnostics)
@@ -163,6 +163,10 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 			return
 		}
 	}
+	p.handOut(resp, data)
+}
+
+func (p *domainTrustProvider) handOut(resp *provider.ConfigureResponse, data *providerData) {
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -174,17 +178,18 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 func (p *domainTrustProvider) clientConfig(cfg providerModel, terraformVersion string, diags *diag.Diagnostics) (client.Config, bool) {
 	conf := client.DefaultConfig()
 	conf.UserAgent = userAgent(p.version, terraformVersion)
+	conf.Clock = p.clock
 	conf.APIKey = firstNonEmpty(cfg.APIKey.ValueString(), os.Getenv(envAPIKey))
 	if conf.APIKey == "" {
 		diags.AddAttributeError(path.Root("api_key"), "Missing Domain Trust API key",
 			"The provider needs an API key to talk to Domain Trust. Set `api_key` in the provider block, "+
 				"or set the "+envAPIKey+" environment variable.")
 	}
-	conf.Endpoint = firstNonEmpty(cfg.Endpoint.ValueString(), os.Getenv(envEndpoint), DefaultEndpoint)
+	conf.Endpoint = firstNonEmpty(cfg.Endpoint.ValueString(), os.Getenv(envEndpoint), client.DefaultEndpoint)
 	if cfg.Endpoint.ValueString() == "" {
 		// The attribute validator has checked a configured endpoint; one from the
 		// environment gets the same check here.
-		if problem := checkEndpoint(conf.Endpoint); problem != "" {
+		if problem := validators.CheckEndpoint(conf.Endpoint, client.DefaultEndpoint); problem != "" {
 			diags.AddAttributeError(path.Root("endpoint"), "Invalid Domain Trust endpoint",
 				fmt.Sprintf("The %s environment variable holds %q: %s", envEndpoint, conf.Endpoint, problem))
 		}
@@ -192,7 +197,7 @@ func (p *domainTrustProvider) clientConfig(cfg providerModel, terraformVersion s
 	if !cfg.MaxRetries.IsNull() {
 		conf.MaxRetries = int(cfg.MaxRetries.ValueInt64())
 	}
-	if d, ok := parseDuration(cfg.RequestTimeout.ValueString()); ok {
+	if d, ok := validators.ParseDuration(cfg.RequestTimeout.ValueString()); ok {
 		conf.RequestTimeout = d
 	}
 	if p.adjustClient != nil {
@@ -213,7 +218,7 @@ func (p *domainTrustProvider) clientConfig(cfg providerModel, terraformVersion s
 
 func (p *domainTrustProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		func() resource.Resource { return &apiKeyResource{clock: p.clock} },
+		func() resource.Resource { return &apiKeyResource{} },
 	}
 }
 

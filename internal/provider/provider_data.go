@@ -11,6 +11,7 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
 )
 
 // keyAPI is what resources and data sources need from the Domain Trust API.
@@ -27,7 +28,9 @@ type keyAPI interface {
 }
 
 // providerData is what Configure hands to every resource, data source and
-// ephemeral resource of one provider instance.
+// ephemeral resource of one provider instance. It is the only way the clock
+// reaches them. When the provider block depends on values unknown until
+// apply, it holds the clock alone, and configured reports false.
 type providerData struct {
 	api      keyAPI
 	clock    clock.Clock
@@ -40,7 +43,7 @@ func newProviderData(api keyAPI, clk clock.Clock, endpoint string) *providerData
 	return &providerData{
 		api:      api,
 		clock:    clk,
-		creates:  newCreateCoordinator(),
+		creates:  newCreateCoordinator(clk),
 		endpoint: endpoint,
 		proof:    newEndpointProof(api, endpoint),
 	}
@@ -75,7 +78,7 @@ func (d *providerData) apiDiagnostics(ctx context.Context, action string, err er
 		return problem.diagnostics("Could not "+action, unchanged)
 	}
 	if apiErr.Body != client.BodyProblem {
-		return errorDiags("Could not "+action+": the answer was not Domain Trust's",
+		return diagnostics.Error("Could not "+action+": the answer was not Domain Trust's",
 			fmt.Sprintf("%s\n\nThe endpoint %s is the Domain Trust API, but this 404 came as %s rather than the "+
 				"API's problem document: a proxy or load balancer between Terraform and Domain Trust may have "+
 				"answered. Run Terraform again; if it persists, check what sits in front of the API.",
@@ -98,11 +101,14 @@ func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
-// requireConfigured reports whether data is set, adding an error when it is
-// not: that happens only when the provider block depends on values unknown
-// until apply, and the call at hand cannot wait for them.
+// configured reports whether the provider can reach the API.
+func (d *providerData) configured() bool { return d != nil && d.api != nil }
+
+// requireConfigured reports whether data can reach the API, adding an error
+// when it cannot: that happens only when the provider block depends on
+// values unknown until apply, and the call at hand cannot wait for them.
 func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
-	if data != nil {
+	if data.configured() {
 		return true
 	}
 	diags.AddError("Provider not configured",

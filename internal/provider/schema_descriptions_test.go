@@ -113,7 +113,7 @@ func TestDocumentedRetryBounds(t *testing.T) {
 	hung := defaults.WorstCaseCallTime()
 	for _, want := range []string{
 		fmt.Sprintf("| `max_retries` | `%d` |", defaults.MaxRetries),
-		fmt.Sprintf("| `request_timeout` | `%s` |", formatDuration(defaults.RequestTimeout)),
+		fmt.Sprintf("| `request_timeout` | `%s` |", defaults.RequestTimeout.String()),
 		fmt.Sprintf("unless %d attempts in a row fail", defaults.MaxRetries+1),
 		fmt.Sprintf("(%g s of waits)", waits.WorstCaseCallTime().Seconds()),
 		fmt.Sprintf("about **%d minutes** (%d × `request_timeout` + %g s)", int(hung.Round(time.Minute).Minutes()),

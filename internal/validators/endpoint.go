@@ -1,4 +1,4 @@
-package provider
+package validators
 
 import (
 	"context"
@@ -10,31 +10,38 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// endpointValidator accepts absolute https URLs, and plain http only for
-// loopback hosts: an API key sent in clear text to anything else is a leak.
-type endpointValidator struct{}
+// Endpoint accepts absolute https URLs, and plain http only for loopback
+// hosts: an API key sent in clear text to anything else is a leak. example
+// is the URL the messages hold up as the right form.
+func Endpoint(example string) validator.String { return endpoint{example: example} }
 
-func (endpointValidator) Description(context.Context) string {
+type endpoint struct {
+	example string
+}
+
+func (endpoint) Description(context.Context) string {
 	return "must be an absolute https URL (http only for loopback hosts)"
 }
 
-func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v endpoint) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v endpoint) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if problem := checkEndpoint(req.ConfigValue.ValueString()); problem != "" {
+	if problem := CheckEndpoint(req.ConfigValue.ValueString(), v.example); problem != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Domain Trust endpoint",
 			fmt.Sprintf("%q: %s", req.ConfigValue.ValueString(), problem))
 	}
 }
 
-// checkEndpoint returns why raw is not an acceptable endpoint, or "".
-func checkEndpoint(raw string) string {
+// CheckEndpoint returns why raw is not an acceptable endpoint, or "". It is
+// the validator's rule, for endpoints that come from elsewhere than the
+// configuration (an environment variable).
+func CheckEndpoint(raw, example string) string {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" {
-		return "it must be an absolute URL such as " + DefaultEndpoint + "."
+		return "it must be an absolute URL such as " + example + "."
 	}
 	if u.User != nil {
 		return "it must not carry credentials; set api_key instead."

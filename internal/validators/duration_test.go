@@ -1,4 +1,4 @@
-package provider
+package validators
 
 import (
 	"context"
@@ -11,10 +11,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// TestDurationValidator: every bad duration yields exactly one diagnostic,
+// TestDuration: every bad duration yields exactly one diagnostic,
 // at the attribute, that says what to write instead, with no literal "\n"
 // and no Go parse error in it.
-func TestDurationValidator(t *testing.T) {
+func TestDuration(t *testing.T) {
 	t.Parallel()
 	attr := path.Root("rotation").AtName("period")
 	for _, tc := range []struct {
@@ -36,7 +36,7 @@ func TestDurationValidator(t *testing.T) {
 		{24 * time.Hour, "1000h", `"1000h" is longer than the maximum of 24h.`},
 	} {
 		var resp validator.StringResponse
-		durationValidator{max: tc.max}.ValidateString(context.Background(),
+		duration{max: tc.max}.ValidateString(context.Background(),
 			validator.StringRequest{Path: attr, ConfigValue: types.StringValue(tc.value)}, &resp)
 		if tc.detail == "" {
 			if resp.Diagnostics.HasError() {
@@ -66,9 +66,19 @@ func TestDurationValidator(t *testing.T) {
 	}
 	for _, null := range []types.String{types.StringNull(), types.StringUnknown()} {
 		var resp validator.StringResponse
-		durationValidator{}.ValidateString(context.Background(), validator.StringRequest{Path: attr, ConfigValue: null}, &resp)
+		duration{}.ValidateString(context.Background(), validator.StringRequest{Path: attr, ConfigValue: null}, &resp)
 		if resp.Diagnostics.HasError() {
 			t.Errorf("%v: %v", null, resp.Diagnostics)
+		}
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]time.Duration{"2160h": 2160 * time.Hour, "90s": 90 * time.Second, "90d": 0, "0s": 0, "-1h": 0, "": 0} {
+		got, ok := ParseDuration(text)
+		if ok != (want > 0) || (ok && got != want) {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %v", text, got, ok, want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package provider
+package validators
 
 import (
 	"regexp"
@@ -12,8 +12,8 @@ import (
 // found".
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// uuidValidator accepts a UUID; what names the id in the message, e.g. "a
-// Domain Trust user id".
-func uuidValidator(what string) validator.String {
+// UUID accepts a UUID; what names the id in the message, e.g. "a Domain
+// Trust user id".
+func UUID(what string) validator.String {
 	return stringvalidator.RegexMatches(uuidPattern, "must be "+what+", a UUID such as 0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70")
 }

@@ -1,4 +1,4 @@
-package provider
+package validators
 
 import (
 	"context"
@@ -7,29 +7,30 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
 )
 
-// durationValidator accepts Go duration strings greater than zero and, when
-// max is set, at most max. It reports every problem as one diagnostic at the
-// attribute. timetypes.GoDurationType would check the syntax too, but its
-// message carries a literal "\n" and repeats Go's parse error, which is what
-// users saw before.
-type durationValidator struct {
-	max time.Duration // 0: no upper bound
+// Duration accepts Go duration strings greater than zero and, when max is
+// not zero, at most max. timetypes.GoDurationType checks the syntax too, but
+// its message carries a literal "\n" and repeats Go's parse error.
+func Duration(max time.Duration) validator.String { return duration{max: max} }
+
+type duration struct {
+	max time.Duration
 }
 
-func (v durationValidator) Description(context.Context) string {
+func (v duration) Description(context.Context) string {
 	if v.max > 0 {
 		return "must be a Go duration greater than zero and at most " + formatDuration(v.max)
 	}
 	return "must be a Go duration greater than zero"
 }
 
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v duration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v duration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -46,23 +47,7 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 	default:
 		return
 	}
-	resp.Diagnostics.AddAttributeError(configPath(req.Path), "Invalid duration", req.Path.String()+": "+detail)
-}
-
-// configPath is the deepest part of p that Terraform can show in the
-// configuration. Terraform 1.11 finds attributes of blocks but not those of
-// nested attributes: a diagnostic at rotation.period would point at the
-// resource's first line, one at rotation at the `rotation = {` it belongs to.
-// The message names the whole path.
-func configPath(p path.Path) path.Path {
-	steps := p.Steps()
-	if len(steps) < 2 {
-		return p
-	}
-	if name, ok := steps[0].(path.PathStepAttributeName); ok {
-		return path.Root(string(name))
-	}
-	return p
+	resp.Diagnostics.AddAttributeError(diagnostics.ConfigPath(req.Path), "Invalid duration", req.Path.String()+": "+detail)
 }
 
 // durationSyntaxHelp explains a string that is not a Go duration. Days are
@@ -78,17 +63,17 @@ func durationSyntaxHelp(text string) string {
 		"s (seconds), such as \"30s\", \"15m\" or \"2160h\" (90 days).", text)
 }
 
-// parseDuration reads a duration that durationValidator has accepted; ok is
-// false for anything else (null, unknown, or an error already reported).
-func parseDuration(text string) (time.Duration, bool) {
-	d, err := time.ParseDuration(text)
-	return d, err == nil && d > 0
-}
-
 // formatDuration prints whole hours as "24h" rather than time's "24h0m0s".
 func formatDuration(d time.Duration) string {
 	if d%time.Hour == 0 {
 		return fmt.Sprintf("%dh", d/time.Hour)
 	}
 	return d.String()
+}
+
+// ParseDuration reads a value Duration has accepted; ok is false for
+// anything else (an error Duration has already reported).
+func ParseDuration(text string) (d time.Duration, ok bool) {
+	d, err := time.ParseDuration(text)
+	return d, err == nil && d > 0
 }
