@@ -21,14 +21,14 @@ import (
 
 // Options configures an Emulator. The zero value is a working in-memory emulator.
 type Options struct {
-	Clock            clock.Clock      // nil = the wall clock; tests share a clock.Mock with the provider
-	StatePath        string           // "" = memory only; else load at New (missing file = fresh), atomic write after every change
-	FaultRate        float64          // share of API requests refused with 503 + Retry-After: 1 before anything changes
-	LostResponseRate float64          // share of POST/PATCH/DELETE carried out whose answer is then replaced by a 502 problem
-	Latency          time.Duration    // added to every API request
-	Seed             int64            // fault randomness; 0 = random
-	Logger           *slog.Logger     // nil = discard
-	MaxBodyBytes     int64            // default 1 MiB, applied to compressed AND decompressed body; over -> 413 problem
+	Clock            clock.Clock   // nil = the wall clock; tests share a clock.Mock with the provider
+	StatePath        string        // "" = memory only; else load at New (missing file = fresh), atomic write after every change
+	FaultRate        float64       // share of API requests refused with 503 + Retry-After: 1 before anything changes
+	LostResponseRate float64       // share of POST/PATCH/DELETE carried out whose answer is then replaced by a 502 problem
+	Latency          time.Duration // added to every API request
+	Seed             int64         // fault randomness; 0 = random
+	Logger           *slog.Logger  // nil = discard
+	MaxBodyBytes     int64         // default 1 MiB, applied to compressed AND decompressed body; over -> 413 problem
 }
 
 // Emulator serves the Domain Trust API under /api and its own statistics under

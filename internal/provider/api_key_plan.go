@@ -15,12 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
-func errorDiags(summary, detail string) diag.Diagnostics {
-	var d diag.Diagnostics
-	d.AddError(summary, detail)
-	return d
-}
-
 // rotationSettings is the rotation block, parsed; the texts are kept so that
 // messages quote what the user wrote.
 type rotationSettings struct {

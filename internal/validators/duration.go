@@ -12,10 +12,10 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
 )
 
-// Duration accepts Go duration strings greater than zero and, when max is
-// not zero, at most max. timetypes.GoDurationType checks the syntax too, but
+// Duration accepts Go duration strings greater than zero and, when limit is
+// not zero, at most limit. timetypes.GoDurationType checks the syntax too, but
 // its message carries a literal "\n" and repeats Go's parse error.
-func Duration(max time.Duration) validator.String { return duration{max: max} }
+func Duration(limit time.Duration) validator.String { return duration{max: limit} }
 
 type duration struct {
 	max time.Duration
