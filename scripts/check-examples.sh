@@ -2,14 +2,21 @@
 # make examples-check: every Terraform example under examples/ is formatted and
 # valid against the provider as built from this tree.
 #
-# For every directory under examples/ that holds .tf files:
-#   1. terraform fmt -check -diff on the directory (every .tf file, no exceptions);
-#   2. terraform validate on a temporary copy of the directory, with the provider
-#      built from this tree and installed through a throw-away CLI config's
-#      dev_overrides: no `terraform init`, no registry, nothing downloaded. When
-#      no file of the example declares required_providers (tfplugindocs examples
-#      usually don't), the copy gets one for domaintrust/domaintrust.
-# Shell examples (import.sh) get a `bash -n` syntax check.
+#   1. terraform fmt -check -diff on every directory under examples/ that holds
+#      .tf, .tfvars or .tftest.hcl files (every such file, no exceptions);
+#   2. for every directory that holds .tf files, terraform validate on a
+#      temporary copy of the directory, with the provider built from this tree
+#      and installed through a throw-away CLI config's dev_overrides: no
+#      `terraform init`, no registry, nothing downloaded. When no file of the
+#      example declares required_providers (tfplugindocs examples usually
+#      don't), the copy gets one for domaintrust/domaintrust. validate also
+#      checks the example's test files (*.tftest.hcl and tests/*.tftest.hcl);
+#   3. terraform test on each of those test files, one at a time, with no
+#      Domain Trust credentials in the environment: files that mock the
+#      provider (mock_provider) need none. Files that create keys through the
+#      API are listed in TEST_NEEDS_API below; make test runs them against the
+#      emulator.
+# Shell examples (import.sh, the guides' scripts) get a `bash -n` syntax check.
 #
 # Exclusions from validate (fmt -check still applies to them). Only files that
 # need a provider other than domaintrust and Terraform's built-ins belong here:
@@ -18,6 +25,11 @@
 # that no longer exists fails the check, so the list cannot go stale.
 VALIDATE_EXCLUDE="
 examples/resources/domaintrust_api_key/resource-time-rotating.tf  needs hashicorp/time (time_rotating)
+"
+# Test files that step 3 does not run, because they create keys through a live
+# API. Same rules as above: a path, the reason, and a listed file must exist.
+TEST_NEEDS_API="
+examples/guides/testing-offline/tests/emulator.tftest.hcl  runs against the emulator in TestAccGuideTestingOffline (make test)
 "
 set -Eeuo pipefail
 
@@ -35,13 +47,14 @@ trap 'exit 143' TERM
 mkdir -p "$WORK/plugins" "$WORK/tmp"
 export TMPDIR="$WORK/tmp"
 
-excluded_reason() { # excluded_reason PATH: prints why PATH is excluded from validate, or nothing.
-  printf '%s\n' "$VALIDATE_EXCLUDE" | while read -r path reason; do
-    if [ -n "$path" ] && [ "$path" = "$1" ]; then
+listed_reason() { # listed_reason LIST PATH: prints why LIST names PATH, or nothing.
+  printf '%s\n' "$1" | while read -r path reason; do
+    if [ -n "$path" ] && [ "$path" = "$2" ]; then
       printf '%s\n' "$reason"
     fi
   done
 }
+excluded_reason() { listed_reason "$VALIDATE_EXCLUDE" "$1"; } # why PATH is not validated, or nothing
 
 FAILURES=""
 failed() { # failed FILE-OR-DIR MESSAGE
@@ -49,12 +62,13 @@ failed() { # failed FILE-OR-DIR MESSAGE
   printf 'FAIL  %s: %s\n' "$1" "$2" >&2
 }
 
-# Stale exclusions are errors: the list must describe real files.
-while read -r path _; do
+# Stale entries are errors: the lists must describe real files.
+while read -r list path _; do
   [ -n "$path" ] || continue
-  [ -f "$path" ] || failed "$path" "listed in VALIDATE_EXCLUDE (scripts/check-examples.sh) but does not exist"
+  [ -f "$path" ] || failed "$path" "listed in $list (scripts/check-examples.sh) but does not exist"
 done <<EOF
-$VALIDATE_EXCLUDE
+$(printf '%s\n' "$VALIDATE_EXCLUDE" | sed -e '/^$/d' -e 's/^/VALIDATE_EXCLUDE /')
+$(printf '%s\n' "$TEST_NEEDS_API" | sed -e '/^$/d' -e 's/^/TEST_NEEDS_API /')
 EOF
 
 echo "Building the provider for dev_overrides..."
@@ -66,18 +80,25 @@ use_dev_overrides "$WORK" "$WORK/plugins"
 
 DIRS=$(find examples -type f -name '*.tf' -not -path '*/.terraform/*' -exec dirname {} \; | LC_ALL=C sort -u)
 [ -n "$DIRS" ] || fail "no .tf files under examples/"
+FMT_DIRS=$(find examples -type f \( -name '*.tf' -o -name '*.tfvars' -o -name '*.tftest.hcl' \) \
+  -not -path '*/.terraform/*' -exec dirname {} \; | LC_ALL=C sort -u)
 
-checked=0
-n=0
+# 1. formatting
 while read -r dir; do
-  n=$((n + 1))
-  copy="$WORK/validate/$n"
-
-  # 1. formatting
   if ! fmt_out=$(terraform fmt -check -diff -no-color "$dir" 2>&1); then
     failed "$dir" "not formatted (run: terraform fmt $dir)"
     printf '%s\n' "$fmt_out" | sed 's/^/      /' >&2
   fi
+done <<EOF
+$FMT_DIRS
+EOF
+
+checked=0
+tested=0
+n=0
+while read -r dir; do
+  n=$((n + 1))
+  copy="$WORK/validate/$n"
 
   # 2. validate a copy, without the excluded files
   mkdir -p "$copy"
@@ -114,6 +135,21 @@ EOF
     else
       echo "ok    $dir"
     fi
+    # 3. terraform test, one file at a time, without credentials
+    test_files=$(cd "$copy" && { ls ./*.tftest.hcl tests/*.tftest.hcl 2>/dev/null || true; } | sed 's#^\./##')
+    for test_file in $test_files; do
+      reason=$(listed_reason "$TEST_NEEDS_API" "$dir/$test_file")
+      if [ -n "$reason" ]; then
+        echo "skip  $dir/$test_file: $reason"
+      elif test_out=$(env -u DOMAINTRUST_API_KEY -u DOMAINTRUST_ENDPOINT \
+        terraform -chdir="$copy" test -no-color -filter="$test_file" 2>&1); then
+        tested=$((tested + 1))
+        echo "ok    $dir/$test_file (terraform test)"
+      else
+        failed "$dir/$test_file" "terraform test failed (a file that needs the API belongs in TEST_NEEDS_API)"
+        printf '%s\n' "$test_out" | sed 's/^/      /' >&2
+      fi
+    done
   else
     failed "$dir" "terraform validate failed"
     # Drop the dev_overrides warning (expected here), and name the example's
@@ -156,4 +192,4 @@ if [ -n "$FAILURES" ]; then
   printf '\nexamples-check FAILED:\n%s' "$FAILURES" >&2
   exit 1
 fi
-echo "examples-check: $n example directories formatted, $checked validated."
+echo "examples-check: $n example directories, $checked validated, $tested test files run."
