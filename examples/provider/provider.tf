@@ -13,6 +13,6 @@ terraform {
 #                                      # https://domain-trust.globalcyberalliance.org/api
 provider "domaintrust" {
   # Optional tuning; these are the defaults.
-  max_retries     = 4
+  max_retries     = 12
   request_timeout = "30s"
 }

@@ -1,6 +1,7 @@
 // Package client is the provider's own client for the Domain Trust API. The
 // official SDK is not available from the Go module proxy, so the provider
-// speaks the API contract directly (JSON over HTTPS).
+// speaks the API contract directly (JSON over HTTPS). The contract, with what
+// is fact and what is assumed, is internal/emulator/CONTRACT.md.
 package client
 
 import (
@@ -222,44 +223,11 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 			ctx = tflog.MaskMessageStrings(ctx, secret)
 		}
 	}
-	var payload []byte
-	if r.body != nil {
-		var err error
-		if payload, err = json.Marshal(r.body); err != nil {
-			return fmt.Errorf("%s %s: encoding request: %w", r.method, r.path, err)
-		}
-	}
-	target := c.endpoint + r.path
-	if len(r.query) > 0 {
-		target += "?" + r.query.Encode()
-	}
-
 	st := &callState{client: c, ctx: ctx, method: r.method, path: r.path}
-	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) },
-	})
-	var rawBody any
-	if payload != nil {
-		rawBody = payload
-	}
-	req, err := retryablehttp.NewRequestWithContext(traced, r.method, target, rawBody)
+	req, err := c.newRequest(ctx, st, r)
 	if err != nil {
-		// Not wrapped: the parse error quotes the URL, userinfo included.
-		return fmt.Errorf("%s %s: invalid request URL", r.method, r.path)
+		return err
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if !r.noAuth && c.apiKey != "" {
-		req.Header.Set("Authorization", "Bearer "+c.apiKey)
-	}
-	req.SetResponseHandler(st.readAnswer)
-
-	tflog.Trace(ctx, "Domain Trust API call", map[string]any{
-		"method": r.method, "path": r.path, "request_bytes": len(payload),
-	})
 	rc := &retryablehttp.Client{
 		HTTPClient:      c.http,
 		RetryMax:        c.maxRetries,
@@ -277,6 +245,47 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		return &GaveUpError{Attempts: st.attempt, Elapsed: time.Since(st.firstSent), Err: err}
 	}
 	return err
+}
+
+// newRequest builds r's HTTP request on ctx, traced so that st knows whether
+// a connection was made, with st reading the answer.
+func (c *Client) newRequest(ctx context.Context, st *callState, r request) (*retryablehttp.Request, error) {
+	var payload []byte
+	if r.body != nil {
+		var err error
+		if payload, err = json.Marshal(r.body); err != nil {
+			return nil, fmt.Errorf("%s %s: encoding request: %w", r.method, r.path, err)
+		}
+	}
+	target := c.endpoint + r.path
+	if len(r.query) > 0 {
+		target += "?" + r.query.Encode()
+	}
+	traced := httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) },
+	})
+	var rawBody any
+	if payload != nil {
+		rawBody = payload
+	}
+	req, err := retryablehttp.NewRequestWithContext(traced, r.method, target, rawBody)
+	if err != nil {
+		// Not wrapped: the parse error quotes the URL, userinfo included.
+		return nil, fmt.Errorf("%s %s: invalid request URL", r.method, r.path)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if !r.noAuth && c.apiKey != "" {
+		req.Header.Set("Authorization", "Bearer "+c.apiKey)
+	}
+	req.SetResponseHandler(st.readAnswer)
+	tflog.Trace(ctx, "Domain Trust API call", map[string]any{
+		"method": r.method, "path": r.path, "request_bytes": len(payload),
+	})
+	return req, nil
 }
 
 // outcome turns the retry loop's result into the call's: nil with out

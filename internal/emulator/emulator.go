@@ -1,6 +1,6 @@
 // Package emulator is a local, in-memory (optionally persisted) emulator of the
-// Domain Trust API's key management, faithful to the contract in
-// shared/domaintrust-api.md including its assumptions, with fault injection for
+// Domain Trust API's key management, faithful to the contract in CONTRACT.md
+// (this folder) including its assumptions, with fault injection for
 // reliability tests. It shares no code with internal/client on purpose.
 package emulator
 

@@ -34,16 +34,5 @@ func (e *Emulator) login(req *apiRequest) response {
 		subtle.ConstantTimeCompare(hashPassword(u.passwordSalt, password), u.passwordHash) != 1 {
 		return problemResponse(http.StatusUnauthorized, "invalid email or password")
 	}
-	secret := newSecret()
-	k, err := e.st.newKey(u.id, envTesting, "login", now, now.Add(loginLifetime), true, secret)
-	if err != nil {
-		return e.internalError(err)
-	}
-	e.st.record(now, "key.created", k.id)
-	if err := e.commit(); err != nil {
-		return e.internalError(err)
-	}
-	w := k.wire()
-	w.Key = secret
-	return answer(http.StatusOK, keyEnvelope{Key: w})
+	return e.mintKey(http.StatusOK, u.id, envTesting, "login", now, now.Add(loginLifetime), true)
 }

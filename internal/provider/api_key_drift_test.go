@@ -61,7 +61,7 @@ func TestAccAPIKey_driftIsExplained(t *testing.T) {
   description = "drift"
   expiration  = %q`, exp)))
 	cli.mustRun("state", "rm", "domaintrust_api_key.test")
-	k, _, err := env.emu.IssueKey(env.boot.UserID, emulatorKeySpec("adopted", env.clock.Now().Add(30*day)))
+	k, _, err := env.emu.IssueKey(env.boot.UserID, testingKey("adopted", env.clock.Now().Add(30*day)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -233,16 +233,7 @@ func TestAccEphemeralAPIKey_providerKnownOnlyAtApply(t *testing.T) {
 		ProtoV6ProviderFactories: env.ephemeralFactories(),
 		CheckDestroy:             env.checkNoKeysLeft,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-resource "terraform_data" "provider_key" {
-  input = %q
-}
-
-provider "domaintrust" {
-  endpoint = %q
-  api_key  = terraform_data.provider_key.output
-}
-
+			Config: env.providerBlockKnownAtApply() + `
 ephemeral "domaintrust_api_key" "test" {
   environment = "testing"
 }
@@ -252,7 +243,7 @@ provider "echo" {
 }
 
 resource "echo" "test" {}
-`, env.boot.APIKey, env.endpoint),
+`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("echo.test", echoPath("test", "key"), knownvalue.NotNull()),
 				env.checkEchoedKeyClosed("test", time.Hour),
@@ -306,7 +297,7 @@ ephemeral "domaintrust_api_key" "test" {
 func TestAccEphemeralAPIKey_neverInPlanOrState(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
-	rec := env.interpose(t, nil)
+	rec := env.interpose(nil)
 	cli := newTFCLI(t, env)
 	skipBelowTerraform110(t, cli)
 	cli.write(env.providerBlock() + fmt.Sprintf(`
@@ -410,31 +401,41 @@ func filesContaining(t *testing.T, dir, needle string) []string {
 // API refuses, and nothing when the key is already gone.
 func TestAccEphemeralAPIKey_closeFailures(t *testing.T) {
 	t.Parallel()
-	const config = `
+	// apply opens and closes an ephemeral key with onDelete answering (or
+	// preparing) its DELETE, and returns the output and the keys minted.
+	apply := func(t *testing.T, onDelete func(env *testEnv, w http.ResponseWriter, id string) bool) (*testEnv, string, []mintedKey) {
+		t.Helper()
+		env := newTestEnv(t, false)
+		rec := env.interpose(func(w http.ResponseWriter, id string) bool { return onDelete(env, w, id) })
+		cli := newTFCLI(t, env)
+		skipBelowTerraform110(t, cli)
+		cli.write(env.providerBlock() + `
 ephemeral "domaintrust_api_key" "test" {
   environment = "testing"
   description = "ephemeral"
   ttl         = "15m"
 }
-`
-	t.Run("refused", func(t *testing.T) {
-		t.Parallel()
-		env := newTestEnv(t, false)
-		rec := env.interpose(t, func(w http.ResponseWriter, _ string) bool {
-			w.Header().Set("Content-Type", "application/problem+json")
-			w.WriteHeader(http.StatusInternalServerError)
-			_, _ = io.WriteString(w, `{"title":"Internal Server Error","status":500,"detail":"simulated outage"}`)
-			return true
-		})
-		cli := newTFCLI(t, env)
-		skipBelowTerraform110(t, cli)
-		cli.write(env.providerBlock() + config)
+`)
 		out := cli.mustRun("apply", "-auto-approve")
-
 		minted := rec.keys("ephemeral")
 		if len(minted) == 0 {
 			t.Fatal("no ephemeral key was minted")
 		}
+		return env, out, minted
+	}
+	answer := func(status int, contentType, body string) func(*testEnv, http.ResponseWriter, string) bool {
+		return func(_ *testEnv, w http.ResponseWriter, _ string) bool {
+			w.Header().Set("Content-Type", contentType)
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, body)
+			return true
+		}
+	}
+
+	t.Run("refused", func(t *testing.T) {
+		t.Parallel()
+		env, out, minted := apply(t, answer(http.StatusInternalServerError, "application/problem+json",
+			`{"title":"Internal Server Error","status":500,"detail":"simulated outage"}`))
 		for _, k := range minted {
 			key, ok := env.emu.Key(k.ID)
 			if !ok {
@@ -459,22 +460,8 @@ ephemeral "domaintrust_api_key" "test" {
 	})
 	t.Run("404 that proves nothing", func(t *testing.T) {
 		t.Parallel()
-		env := newTestEnv(t, false)
-		rec := env.interpose(t, func(w http.ResponseWriter, _ string) bool {
-			// A proxy's page, not the API's problem document.
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = io.WriteString(w, "<html><body>404 Not Found</body></html>")
-			return true
-		})
-		cli := newTFCLI(t, env)
-		skipBelowTerraform110(t, cli)
-		cli.write(env.providerBlock() + config)
-		out := cli.mustRun("apply", "-auto-approve")
-		minted := rec.keys("ephemeral")
-		if len(minted) == 0 {
-			t.Fatal("no ephemeral key was minted")
-		}
+		// A proxy's page, not the API's problem document.
+		env, out, minted := apply(t, answer(http.StatusNotFound, "text/html", "<html><body>404 Not Found</body></html>"))
 		for _, k := range minted {
 			if _, ok := env.emu.Key(k.ID); !ok {
 				t.Fatalf("key %s is gone although its delete never reached the API", k.ID)
@@ -484,16 +471,11 @@ ephemeral "domaintrust_api_key" "test" {
 	})
 	t.Run("already gone", func(t *testing.T) {
 		t.Parallel()
-		env := newTestEnv(t, false)
-		env.interpose(t, func(_ http.ResponseWriter, id string) bool {
+		env, out, _ := apply(t, func(env *testEnv, _ http.ResponseWriter, id string) bool {
 			// Someone deleted the key first; the emulator then answers 404.
 			_ = env.emu.DeleteKeyOutOfBand(id)
 			return false
 		})
-		cli := newTFCLI(t, env)
-		skipBelowTerraform110(t, cli)
-		cli.write(env.providerBlock() + config)
-		out := cli.mustRun("apply", "-auto-approve")
 		if strings.Contains(out, "Warning: Could not delete") {
 			t.Errorf("a key already gone produced a warning:\n%s", out)
 		}
@@ -529,48 +511,52 @@ func (r *keyRecorder) keys(description string) []mintedKey {
 	return out
 }
 
-// interpose points e.endpoint at a recording proxy in front of the emulator.
+// interpose puts a recording proxy in front of the emulator (env.wrap).
 // onDelete, when set, sees every DELETE /keys/{id} first; it returns true
 // when it has answered the request itself. Call it before building provider
 // blocks.
-func (e *testEnv) interpose(t *testing.T, onDelete func(w http.ResponseWriter, id string) bool) *keyRecorder {
-	t.Helper()
+func (e *testEnv) interpose(onDelete func(w http.ResponseWriter, id string) bool) *keyRecorder {
 	rec := &keyRecorder{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if id, ok := strings.CutPrefix(r.URL.Path, "/api/keys/"); ok && r.Method == http.MethodDelete && onDelete != nil {
-			if onDelete(w, id) {
+	e.wrap(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if id, ok := strings.CutPrefix(r.URL.Path, "/api/keys/"); ok && r.Method == http.MethodDelete && onDelete != nil {
+				if onDelete(w, id) {
+					return
+				}
+			}
+			if r.Method != http.MethodPost || r.URL.Path != "/api/keys" {
+				next.ServeHTTP(w, r)
 				return
 			}
-		}
-		if r.Method != http.MethodPost || r.URL.Path != "/api/keys" {
-			e.emu.ServeHTTP(w, r)
-			return
-		}
-		// An uncompressed answer can be read here and still suits the client.
-		r.Header.Del("Accept-Encoding")
-		resp := httptest.NewRecorder()
-		e.emu.ServeHTTP(resp, r)
-		var body struct {
-			Key struct {
-				ID          string `json:"id"`
-				Key         string `json:"key"`
-				Description string `json:"description"`
-			} `json:"key"`
-		}
-		if resp.Code == http.StatusCreated && json.Unmarshal(resp.Body.Bytes(), &body) == nil {
-			rec.mu.Lock()
-			rec.minted = append(rec.minted, mintedKey{ID: body.Key.ID, Secret: body.Key.Key, Description: body.Key.Description})
-			rec.mu.Unlock()
-		}
-		for k, v := range resp.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.Code)
-		_, _ = w.Write(resp.Body.Bytes())
-	}))
-	t.Cleanup(srv.Close)
-	e.endpoint = srv.URL + "/api"
+			// An uncompressed answer can be read here and still suits the client.
+			r.Header.Del("Accept-Encoding")
+			resp := httptest.NewRecorder()
+			next.ServeHTTP(resp, r)
+			rec.record(resp)
+			for k, v := range resp.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(resp.Code)
+			_, _ = w.Write(resp.Body.Bytes())
+		})
+	})
 	return rec
+}
+
+// record notes the key a POST /keys answer created.
+func (r *keyRecorder) record(resp *httptest.ResponseRecorder) {
+	var body struct {
+		Key struct {
+			ID          string `json:"id"`
+			Key         string `json:"key"`
+			Description string `json:"description"`
+		} `json:"key"`
+	}
+	if resp.Code == http.StatusCreated && json.Unmarshal(resp.Body.Bytes(), &body) == nil {
+		r.mu.Lock()
+		r.minted = append(r.minted, mintedKey{ID: body.Key.ID, Secret: body.Key.Key, Description: body.Key.Description})
+		r.mu.Unlock()
+	}
 }
 
 // skipBelowTerraform110 is tfversion.SkipBelow(1.10.0) for tests that run the

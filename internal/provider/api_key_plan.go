@@ -7,53 +7,11 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
-
-// rotationSettings is the rotation block, parsed; the texts are kept so that
-// messages quote what the user wrote.
-type rotationSettings struct {
-	period, rotateBefore         time.Duration
-	periodText, rotateBeforeText string
-}
-
-type rotationModel struct {
-	Period       types.String `tfsdk:"period"`
-	RotateBefore types.String `tfsdk:"rotate_before"`
-}
-
-var rotationAttrTypes = map[string]attr.Type{
-	"period":        types.StringType,
-	"rotate_before": types.StringType,
-}
-
-// rotationFrom parses the rotation object; nil when it is null, unknown or
-// holds a duration that is unknown or invalid (the attribute's validator
-// reports those, so they are not reported twice).
-func rotationFrom(ctx context.Context, obj types.Object) (*rotationSettings, diag.Diagnostics) {
-	if obj.IsNull() || obj.IsUnknown() {
-		return nil, nil
-	}
-	var m rotationModel
-	diags := obj.As(ctx, &m, basetypes.ObjectAsOptions{})
-	if diags.HasError() {
-		return nil, diags
-	}
-	period, okPeriod := validators.ParseDuration(m.Period.ValueString())
-	before, okBefore := validators.ParseDuration(m.RotateBefore.ValueString())
-	if !okPeriod || !okBefore {
-		return nil, diags
-	}
-	return &rotationSettings{
-		period: period, rotateBefore: before,
-		periodText: m.Period.ValueString(), rotateBeforeText: m.RotateBefore.ValueString(),
-	}, diags
-}
 
 // ValidateConfig reports, before any plan, what can be known from the
 // configuration alone.

@@ -37,18 +37,6 @@ type apiKeyResource struct {
 	data *providerData
 }
 
-type apiKeyModel struct {
-	ID               types.String `tfsdk:"id"`
-	Environment      types.String `tfsdk:"environment"`
-	Description      types.String `tfsdk:"description"`
-	Expiration       timestamp    `tfsdk:"expiration"`
-	Rotation         types.Object `tfsdk:"rotation"`
-	RotationTriggers types.Map    `tfsdk:"rotation_triggers"`
-	UserID           types.String `tfsdk:"user_id"`
-	Key              types.String `tfsdk:"key"`
-	Created          timestamp    `tfsdk:"created"`
-}
-
 func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
 }
@@ -90,27 +78,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Optional:   true,
 				Computed:   true,
 			},
-			"rotation": schema.SingleNestedAttribute{
-				MarkdownDescription: "Built-in rotation: each key is valid for `period` from its creation, and is " +
-					"replaced by a new key once it is within `rotate_before` of its expiry (checked on every plan). " +
-					"Set either `rotation` or `expiration`.",
-				Optional: true,
-				Attributes: map[string]schema.Attribute{
-					"period": schema.StringAttribute{
-						MarkdownDescription: "How long each key is valid from its creation, as a Go duration such as " +
-							"`2160h` (90 days). Changing it recomputes `expiration` from `created` and updates the key " +
-							"in place, or replaces it if the new expiry already falls inside the rotation window.",
-						Required:   true,
-						Validators: []validator.String{validators.Duration(0)},
-					},
-					"rotate_before": schema.StringAttribute{
-						MarkdownDescription: "How long before its expiry a key is replaced, as a Go duration such as " +
-							"`336h` (14 days). Must be shorter than `period`. Changing it changes nothing remote.",
-						Required:   true,
-						Validators: []validator.String{validators.Duration(0)},
-					},
-				},
-			},
+			"rotation": rotationAttribute(),
 			"rotation_triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that, when changed, replace the key with a new one (like " +
 					"`keepers` in the random provider), for example `{ version = time_rotating.this.id }`. Adding " +
@@ -321,12 +289,27 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 			"replace the key (terraform apply -replace=...) to mint a new one.", req.ID))
 }
 
-// keepInstantText returns prior when it names the same instant as actual, so
-// that the text the user configured (and Terraform planned) survives the
-// API's normalised form; otherwise the API's value.
-func keepInstantText(prior timestamp, actual time.Time) timestamp {
-	if t, ok := prior.instant(); ok && !prior.IsNull() && !prior.IsUnknown() && t.Equal(actual) {
-		return prior
+// rotationAttribute is the schema of the rotation block.
+func rotationAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "Built-in rotation: each key is valid for `period` from its creation, and is " +
+			"replaced by a new key once it is within `rotate_before` of its expiry (checked on every plan). " +
+			"Set either `rotation` or `expiration`.",
+		Optional: true,
+		Attributes: map[string]schema.Attribute{
+			"period": schema.StringAttribute{
+				MarkdownDescription: "How long each key is valid from its creation, as a Go duration such as " +
+					"`2160h` (90 days). Changing it recomputes `expiration` from `created` and updates the key " +
+					"in place, or replaces it if the new expiry already falls inside the rotation window.",
+				Required:   true,
+				Validators: []validator.String{validators.Duration(0)},
+			},
+			"rotate_before": schema.StringAttribute{
+				MarkdownDescription: "How long before its expiry a key is replaced, as a Go duration such as " +
+					"`336h` (14 days). Must be shorter than `period`. Changing it changes nothing remote.",
+				Required:   true,
+				Validators: []validator.String{validators.Duration(0)},
+			},
+		},
 	}
-	return timestampOf(actual)
 }

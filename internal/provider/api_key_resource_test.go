@@ -16,20 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-const keyAddr = "domaintrust_api_key.test"
-
-func keyConfig(env *testEnv, body string) string {
-	return env.providerBlock() + fmt.Sprintf(`
-resource "domaintrust_api_key" "test" {
-%s
-}
-`, body)
-}
-
-func expectAction(action plancheck.ResourceActionType) resource.ConfigPlanChecks {
-	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, action)}}
-}
-
 // TestAccAPIKey_lifecycle walks one key through create, in-place updates and
 // the changes that replace it, asserting the planned action at every step.
 func TestAccAPIKey_lifecycle(t *testing.T) {
@@ -133,15 +119,6 @@ func (e *testEnv) checkRemote(name, description, expiry string) resource.TestChe
 		}
 		if k.Description != description || !k.Expiry.Equal(want) {
 			return fmt.Errorf("emulator has description %q expiry %s, want %q %s", k.Description, k.Expiry, description, want)
-		}
-		return nil
-	}
-}
-
-func (e *testEnv) checkKeyCount(n int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if ids := e.liveKeyIDs(); len(ids) != n {
-			return fmt.Errorf("emulator holds %d keys %v, want %d", len(ids), ids, n)
 		}
 		return nil
 	}
@@ -293,10 +270,7 @@ func TestAccAPIKey_invalidInput(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
 	future := env.future(24 * time.Hour)
-	cases := map[string]struct {
-		config string
-		want   string
-	}{
+	cases := map[string]struct{ config, want string }{
 		"bad environment": {keyConfig(env, fmt.Sprintf(`
   environment = "staging"
   expiration  = %q`, future)), `value must be one of: ["testing" "production"]`},
@@ -339,19 +313,7 @@ resource "domaintrust_api_key" "test" {
   environment = "testing"
   rotation    = { period = "2160h", rotate_before = "-1h" }`), `"-1h" must be longer than zero`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps: []resource.TestStep{{
-					Config:      tc.config,
-					PlanOnly:    true,
-					ExpectError: expectError(tc.want),
-				}},
-			})
-		})
-	}
+	env.expectPlanErrors(t, cases)
 	if ids := env.liveKeyIDs(); len(ids) != 0 {
 		t.Fatalf("invalid configurations created keys: %v", ids)
 	}
@@ -421,20 +383,11 @@ func TestAccProvider_unknownConfigAtPlan(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkNoKeysLeft,
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
-resource "terraform_data" "credentials" {
-  input = %q
-}
-
-provider "domaintrust" {
-  endpoint = %q
-  api_key  = terraform_data.credentials.output
-}
-
+			Config: env.providerBlockKnownAtApply() + fmt.Sprintf(`
 resource "domaintrust_api_key" "test" {
   environment = "testing"
   expiration  = %q
-}`, env.boot.APIKey, env.endpoint, env.future(30*day)),
+}`, env.future(30*day)),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
 			Check:            env.checkKeyAuthenticates(keyAddr),
 		}},

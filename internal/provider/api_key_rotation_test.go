@@ -13,24 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-
-	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
-
-const day = 24 * time.Hour
-
-func rotatingConfig(env *testEnv, period, rotateBefore string) string {
-	return keyConfig(env, fmt.Sprintf(`
-  environment = "testing"
-  description = "deploy pipeline"
-  rotation = {
-    period        = %q
-    rotate_before = %q
-  }
-  lifecycle {
-    create_before_destroy = true
-  }`, period, rotateBefore))
-}
 
 // checkExpiryIsCreatedPlus asserts expiration = created + d in state, to the
 // second.
@@ -114,31 +97,6 @@ func TestAccAPIKeyRotation_window(t *testing.T) {
 			},
 		},
 	})
-}
-
-// checkCreatedBeforeDeleted proves create_before_destroy ordering on the
-// emulator's side: some key was created before oldID was deleted.
-func (e *testEnv) checkCreatedBeforeDeleted(oldID string) error {
-	var deletedAt int64 = -1
-	var createdBefore bool
-	oldCreated := false
-	for _, ev := range e.emu.Events() {
-		switch {
-		case ev.Kind == "key.created" && ev.KeyID == oldID:
-			oldCreated = true
-		case ev.Kind == "key.created" && oldCreated && deletedAt < 0:
-			createdBefore = true
-		case ev.Kind == "key.deleted" && ev.KeyID == oldID:
-			deletedAt = ev.Seq
-		}
-	}
-	if deletedAt < 0 {
-		return fmt.Errorf("old key %s was not deleted", oldID)
-	}
-	if !createdBefore {
-		return fmt.Errorf("old key %s was deleted before its replacement was created", oldID)
-	}
-	return nil
 }
 
 // TestAccAPIKeyRotation_expiredAndDeleted: an expired key is replaced; a key
@@ -282,7 +240,7 @@ func TestAccAPIKeyRotation_switchModes(t *testing.T) {
 func TestAccAPIKeyRotation_import(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
-	k, _, err := env.emu.IssueKey(env.boot.UserID, emulatorKeySpec("deploy pipeline", env.clock.Now().Add(90*day)))
+	k, _, err := env.emu.IssueKey(env.boot.UserID, testingKey("deploy pipeline", env.clock.Now().Add(90*day)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,8 +280,4 @@ func TestAccAPIKeyRotation_warning(t *testing.T) {
 			"domaintrust_api_key.test must be replaced", "Plan: 1 to add, 0 to change, 1 to destroy.")
 	}
 	cli.mustRun("destroy", "-auto-approve")
-}
-
-func emulatorKeySpec(description string, expiry time.Time) emulator.KeySpec {
-	return emulator.KeySpec{Environment: "testing", Description: description, Expiry: expiry}
 }

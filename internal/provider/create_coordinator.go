@@ -28,7 +28,7 @@ import (
 // reconciliation is over.
 //
 // Another process creating identical keys within the same second cannot be
-// told apart; README's Reliability section says so.
+// told apart; RELIABILITY.md says so.
 type createCoordinator struct {
 	clock   clock.Clock // the client's, so that a send time and the server's offset agree
 	mu      sync.Mutex

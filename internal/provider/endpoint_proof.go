@@ -89,15 +89,6 @@ func (p *endpointProblem) diagnostics(prefix, context string) diag.Diagnostics {
 	return diags
 }
 
-// unauthorizedDetail is the one explanation of a rejected provider key, the
-// same whether Configure or an operation meets it.
-func unauthorizedDetail(endpoint string) string {
-	return fmt.Sprintf("Domain Trust at %s answered 401 Unauthorized: the API key the provider uses (provider "+
-		"attribute `api_key` or the %s environment variable) is unknown, expired or deleted, or it belongs to "+
-		"another endpoint (a key printed by the emulator works only with that emulator run). Create a new key in "+
-		"the Domain Trust dashboard, set it, and run Terraform again.", endpoint, envAPIKey)
-}
-
 // diagnoseEndpoint explains why GET /user did not prove endpoint.
 func diagnoseEndpoint(endpoint string, err error) *endpointProblem {
 	if client.IsUnauthorized(err) {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -179,46 +177,6 @@ var notTheAPI = map[string]struct {
 	},
 }
 
-// serveAll starts a server that answers every request the same way and
-// returns its endpoint.
-func serveAll(t *testing.T, status int, contentType, body string) string {
-	t.Helper()
-	return serveCounting(t, nil, status, contentType, body)
-}
-
-// serveCounting is serveAll that counts requests in n (when not nil).
-func serveCounting(t *testing.T, n *atomic.Int32, status int, contentType, body string) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		if n != nil {
-			n.Add(1)
-		}
-		w.Header().Set("Content-Type", contentType)
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/api"
-}
-
-// twoKeysConfig declares two keys; skip adds skip_credentials_validation.
-func twoKeysConfig(env *testEnv, endpoint string, skip bool) string {
-	return fmt.Sprintf(`
-provider "domaintrust" {
-  endpoint                    = %q
-  api_key                     = %q
-  skip_credentials_validation = %t
-}
-
-resource "domaintrust_api_key" "pair" {
-  for_each    = toset(["a", "b"])
-  environment = "testing"
-  description = "pair ${each.key}"
-  expiration  = %q
-}
-`, endpoint, env.boot.APIKey, skip, env.future(30*day))
-}
-
 // TestAccEndpointNotProvenKeepsEveryKey points a provider whose keys exist
 // at servers that answer 404 to everything. Whether the provider checks the
 // endpoint when it is configured or (skip_credentials_validation) only when a
@@ -261,7 +219,7 @@ func TestAccEndpointNotProvenKeepsEveryKey(t *testing.T) {
 
 				// Import reads the key first: a 404 from the wrong endpoint
 				// must not read as "the key does not exist".
-				extra, _, err := env.emu.IssueKey(env.boot.UserID, emulatorKeySpec("extra", env.clock.Now().Add(30*day)))
+				extra, _, err := env.emu.IssueKey(env.boot.UserID, testingKey("extra", env.clock.Now().Add(30*day)))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -50,7 +50,8 @@ func TestAccGuideAuditingKeys(t *testing.T) {
 		lists      int           // lists answered since holdDelete was set
 		listed     chan struct{} // closed at the second: the apply's, after the plan's
 	)
-	env := newTestEnvWithMiddleware(t, true, func(next http.Handler) http.Handler {
+	env := newTestEnv(t, true)
+	env.wrap(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			mu.Lock()
 			requests = append(requests, r.Method+" "+r.URL.Path)

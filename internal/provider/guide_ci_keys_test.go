@@ -7,36 +7,6 @@ import (
 	"testing"
 )
 
-// deliverStub stands in for a guide's deliver-key.sh: instead of calling a
-// secret store's CLI it records what the store would receive, one line per
-// call, and fails while the file fail-delivery exists. Test-only: it writes
-// key values to the test's temporary directory.
-const deliverStub = `#!/bin/sh
-[ ! -e fail-delivery ] || { echo "delivery failed (fail-delivery exists)" >&2; exit 1; }
-printf '%s %s %s %s\n' "${REPOSITORY:--}" "${ENVIRONMENT:--}" "$KEY_ID" "$KEY_VALUE" >> delivered.txt
-`
-
-// delivery is one line of deliverStub's delivered.txt.
-type delivery struct{ repository, environment, id, value string }
-
-func (c *tfCLI) deliveries() []delivery {
-	c.t.Helper()
-	return parseDeliveries(c.t, c.readFile("delivered.txt"))
-}
-
-func parseDeliveries(t *testing.T, text string) []delivery {
-	t.Helper()
-	var out []delivery
-	for line := range strings.Lines(text) {
-		f := strings.Fields(line)
-		if len(f) != 4 {
-			t.Fatalf("delivered.txt: malformed line with %d fields", len(f))
-		}
-		out = append(out, delivery{f[0], f[1], f[2], f[3]})
-	}
-	return out
-}
-
 // TestAccGuideCIPipelineKeys proves the guide "Per-environment keys for CI
 // pipelines" (examples/guides/ci-pipeline-keys): one key per pipeline and
 // environment, each delivered by terraform_data to the secret-store script
@@ -134,6 +104,3 @@ func TestAccGuideCIPipelineKeys(t *testing.T) {
 		t.Error(err)
 	}
 }
-
-// key returns the secret value of a domaintrust_api_key object.
-func (s stateInstance) key() string { return s.str("key") }

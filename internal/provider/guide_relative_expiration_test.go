@@ -21,34 +21,6 @@ type plannedChange struct {
 	afterExpIsUnknown bool
 }
 
-func (c *tfCLI) planChange(addr string, args ...string) plannedChange {
-	c.t.Helper()
-	c.mustRun(append([]string{"plan", "-input=false", "-out=tfplan"}, args...)...)
-	var plan struct {
-		Timestamp       time.Time `json:"timestamp"`
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Change  struct {
-				Actions []string       `json:"actions"`
-				Before  map[string]any `json:"before"`
-				After   map[string]any `json:"after"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", "tfplan")), &plan); err != nil {
-		c.t.Fatal(err)
-	}
-	for _, rc := range plan.ResourceChanges {
-		if rc.Address == addr {
-			before, _ := rc.Change.Before["expiration"].(string)
-			after, ok := rc.Change.After["expiration"].(string)
-			return plannedChange{plan.Timestamp, rc.Change.Actions, before, after, !ok}
-		}
-	}
-	c.t.Fatalf("the plan has no change for %s", addr)
-	return plannedChange{}
-}
-
 // TestAccGuideRelativeExpiration proves the guide "Expirations that are not
 // fixed dates" (examples/guides/relative-expiration): with ignore_changes,
 // the key gets 90 days from the plan that creates it and later plans keep
@@ -130,4 +102,32 @@ func TestAccGuideRelativeExpiration(t *testing.T) {
 	out = cli.mustRun("plan", "-input=false")
 	expectOutput(t, out, "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.", "Warning: API key has expired",
 		`Domain Trust API key `+expired.ID+` ("Partner feed import") expired at `+expired.Expiry.UTC().Format(time.RFC3339))
+}
+
+func (c *tfCLI) planChange(addr string, args ...string) plannedChange {
+	c.t.Helper()
+	c.mustRun(append([]string{"plan", "-input=false", "-out=tfplan"}, args...)...)
+	var plan struct {
+		Timestamp       time.Time `json:"timestamp"`
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions []string       `json:"actions"`
+				Before  map[string]any `json:"before"`
+				After   map[string]any `json:"after"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", "tfplan")), &plan); err != nil {
+		c.t.Fatal(err)
+	}
+	for _, rc := range plan.ResourceChanges {
+		if rc.Address == addr {
+			before, _ := rc.Change.Before["expiration"].(string)
+			after, ok := rc.Change.After["expiration"].(string)
+			return plannedChange{plan.Timestamp, rc.Change.Actions, before, after, !ok}
+		}
+	}
+	c.t.Fatalf("the plan has no change for %s", addr)
+	return plannedChange{}
 }

@@ -34,6 +34,25 @@ type rotationObserver struct {
 	deletes []deleteObservation
 }
 
+// startRotationGuide applies config (the guide's example, or a variant) to
+// an environment whose DELETEs obs watches, and watches the first key.
+func startRotationGuide(t *testing.T, config string) (*rotationObserver, *testEnv, *tfCLI, stateInstance) {
+	t.Helper()
+	obs := &rotationObserver{secrets: map[string]string{}}
+	env := newTestEnv(t, true)
+	env.hook(obs.before)
+	obs.env = env
+	env.useEnvCredentials(t)
+	cli := newTFCLI(t, env)
+	obs.cli = cli
+	cli.writeFile("main.tf", config)
+	cli.writeScript("deliver-key.sh", deliverStub)
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	first := cli.stateInstance(rotationGuideKey)
+	obs.watch(first.str("id"), first.key())
+	return obs, env, cli, first
+}
+
 func (o *rotationObserver) before(r *http.Request) {
 	id, ok := strings.CutPrefix(r.URL.Path, "/api/keys/")
 	if r.Method != http.MethodDelete || !ok {
@@ -105,18 +124,7 @@ func TestAccGuideZeroDowntimeRotation(t *testing.T) {
 	}
 
 	t.Run("create_before_destroy", func(t *testing.T) {
-		obs := &rotationObserver{secrets: map[string]string{}}
-		env := newTestEnvWithHook(t, true, obs.before)
-		obs.env = env
-		env.useEnvCredentials(t)
-		cli := newTFCLI(t, env)
-		obs.cli = cli
-		cli.writeFile("main.tf", example)
-		cli.writeScript("deliver-key.sh", deliverStub)
-
-		cli.mustRun("apply", "-auto-approve", "-input=false")
-		first := cli.stateInstance(rotationGuideKey)
-		obs.watch(first.str("id"), first.key())
+		obs, env, cli, first := startRotationGuide(t, example)
 
 		// Day 75: one day before the 14-day window of a 90-day key.
 		env.clock.Advance(75 * day)
@@ -204,18 +212,7 @@ func TestAccGuideZeroDowntimeRotation(t *testing.T) {
 	// The control: without create_before_destroy Terraform deletes the old
 	// key first, and the same check must say so.
 	t.Run("without_create_before_destroy_the_check_fails", func(t *testing.T) {
-		obs := &rotationObserver{secrets: map[string]string{}}
-		env := newTestEnvWithHook(t, true, obs.before)
-		obs.env = env
-		env.useEnvCredentials(t)
-		cli := newTFCLI(t, env)
-		obs.cli = cli
-		cli.writeFile("main.tf", cbd.ReplaceAllString(example, ""))
-		cli.writeScript("deliver-key.sh", deliverStub)
-
-		cli.mustRun("apply", "-auto-approve", "-input=false")
-		first := cli.stateInstance(rotationGuideKey)
-		obs.watch(first.str("id"), first.key())
+		obs, env, cli, first := startRotationGuide(t, cbd.ReplaceAllString(example, ""))
 		env.clock.Advance(77 * day)
 		out := cli.mustRun("apply", "-auto-approve", "-input=false")
 		expectOutput(t, out, "-/+ destroy and then create replacement")

@@ -27,12 +27,6 @@ import (
 // Address is the provider's registry address.
 const Address = "registry.terraform.io/domaintrust/domaintrust"
 
-const (
-	envAPIKey          = "DOMAINTRUST_API_KEY"
-	envEndpoint        = "DOMAINTRUST_ENDPOINT"
-	envSkipCredentials = "DOMAINTRUST_SKIP_CREDENTIALS_VALIDATION"
-)
-
 var (
 	_ provider.Provider                       = (*domainTrustProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*domainTrustProvider)(nil)

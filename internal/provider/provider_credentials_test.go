@@ -9,17 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
-const wrongAPIKey = "dtk_not_a_valid_key_0000000000"
-
-func newKeyConfig(env *testEnv, provider string) string {
-	return provider + fmt.Sprintf(`
-resource "domaintrust_api_key" "test" {
-  environment = "testing"
-  expiration  = %q
-}
-`, env.future(30*day))
-}
-
 // TestAccProvider_credentialsCheckedAtPlan: a wrong key fails `terraform
 // plan` of a new key with the message apply gives, and sends nothing else;
 // skip_credentials_validation keeps the plan offline.

@@ -125,3 +125,24 @@ func TestDocumentedRetryBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderExampleShowsTheDefaults: the provider example says its values
+// are the defaults; they must be the client's.
+func TestProviderExampleShowsTheDefaults(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "examples", "provider", "provider.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := strings.Join(strings.Fields(string(raw)), " ")
+	defaults := client.DefaultConfig()
+	for _, want := range []string{
+		"these are the defaults.",
+		fmt.Sprintf("max_retries = %d", defaults.MaxRetries),
+		fmt.Sprintf("request_timeout = %q", defaults.RequestTimeout.String()),
+	} {
+		if !strings.Contains(example, want) {
+			t.Errorf("examples/provider/provider.tf lacks %q", want)
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 // proves that neither the provider's API key nor the created key's value
 // appears anywhere in Terraform's log, which includes the provider's own.
 func TestAccSecretsNeverLogged(t *testing.T) {
+	skipWithoutTFAcc(t)
 	t.Parallel()
 	env := newTestEnv(t, false)
 	dir := t.TempDir()

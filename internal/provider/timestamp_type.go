@@ -109,3 +109,13 @@ func timestampUnknown() timestamp { return timestamp{RFC3339: timetypes.NewRFC33
 func timestampOf(t time.Time) timestamp {
 	return timestamp{RFC3339: timetypes.NewRFC3339TimeValue(t.UTC())}
 }
+
+// keepInstantText returns prior when it names the same instant as actual, so
+// that the text the user configured (and Terraform planned) survives the
+// API's normalised form; otherwise the API's value.
+func keepInstantText(prior timestamp, actual time.Time) timestamp {
+	if t, ok := prior.instant(); ok && !prior.IsNull() && !prior.IsUnknown() && t.Equal(actual) {
+		return prior
+	}
+	return timestampOf(actual)
+}
