@@ -7,6 +7,7 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -50,24 +51,12 @@ func (r *apiKeyResource) ConfigValidators(context.Context) []resource.ConfigVali
 
 // ModifyPlan decides, with the provider's clock, what the plan must show:
 // a computed expiration under rotation, replacement once the rotation window
-// is reached, and the diagnostics for expirations in the past.
+// is reached, and the diagnostics for expirations in the past. It runs for
+// every key on every plan, so it reads only the attributes its case needs
+// and writes only what it changes (see attribute_access.go).
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
-	}
-	var plan, cfg apiKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	var state *apiKeyModel
-	if !req.State.Raw.IsNull() {
-		state = &apiKeyModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
 	}
 	if r.data == nil {
 		// Terraform configures the provider before any plan; without that,
@@ -76,78 +65,93 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			"planning; please report this bug.")
 		return
 	}
-	now := r.data.clock.Now()
-
-	if !cfg.Rotation.IsNull() {
-		r.planRotation(ctx, now, &plan, state, resp)
-	} else {
-		planFixedExpiration(now, &plan, cfg, state, &resp.Diagnostics)
-	}
+	var rotation types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation"), &rotation)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	now := r.data.clock.Now()
+	if rotation.IsNull() {
+		planFixedExpiration(ctx, now, req, resp)
+	} else {
+		planRotation(ctx, now, rotation, req, resp)
+	}
 }
 
 // planFixedExpiration handles a configured expiration.
-func planFixedExpiration(now time.Time, plan *apiKeyModel, cfg apiKeyModel, state *apiKeyModel, diags *diag.Diagnostics) {
-	if cfg.Expiration.IsUnknown() || cfg.Expiration.IsNull() {
+func planFixedExpiration(ctx context.Context, now time.Time, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var configured timestamp
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expiration"), &configured)...)
+	if resp.Diagnostics.HasError() || configured.IsUnknown() || configured.IsNull() {
 		return
 	}
-	exp, ok := cfg.Expiration.instant()
+	exp, ok := configured.instant()
 	if !ok {
 		return // the type's validation has reported it
 	}
-	unchanged := state != nil && sameInstant(cfg.Expiration, state.Expiration)
-	if unchanged {
-		// Same instant written differently: keep the state's text, no diff.
-		plan.Expiration = state.Expiration
-		if !exp.After(now) {
-			diags.AddAttributeWarning(path.Root("expiration"), "API key has expired",
-				fmt.Sprintf("Domain Trust API key %s (%q) expired at %s and no longer authenticates. Set expiration "+
-					"to a future time to extend it in place, or replace it with a new key "+
-					"(terraform apply -replace=ADDRESS, or use rotation).",
-					state.ID.ValueString(), state.Description.ValueString(), exp.UTC().Format(time.RFC3339)))
+	if !req.State.Raw.IsNull() {
+		var prior timestamp
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("expiration"), &prior)...)
+		if sameInstant(configured, prior) {
+			// Same instant written differently: keep the state's text, no diff.
+			setChanged(ctx, &resp.Plan, &resp.Diagnostics, []attributeUpdate{{"expiration", configured, prior}})
+			if !exp.After(now) {
+				state := keyIdentity(ctx, req, &resp.Diagnostics)
+				resp.Diagnostics.AddAttributeWarning(path.Root("expiration"), "API key has expired",
+					fmt.Sprintf("Domain Trust API key %s (%q) expired at %s and no longer authenticates. Set expiration "+
+						"to a future time to extend it in place, or replace it with a new key "+
+						"(terraform apply -replace=ADDRESS, or use rotation).",
+						state.ID.ValueString(), state.Description.ValueString(), exp.UTC().Format(time.RFC3339)))
+			}
+			return
 		}
-		return
 	}
 	if !exp.After(now) {
-		diags.AddAttributeError(path.Root("expiration"), "Expiration in the past",
+		resp.Diagnostics.AddAttributeError(path.Root("expiration"), "Expiration in the past",
 			fmt.Sprintf("expiration %s lies in the past (it is now %s). Domain Trust only accepts a future expiry; "+
 				"set a later time, for example with timeadd(plantimestamp(), \"2160h\") pinned by "+
 				"lifecycle { ignore_changes }, or use rotation.",
-				cfg.Expiration.ValueString(), now.UTC().Format(time.RFC3339)))
+				configured.ValueString(), now.UTC().Format(time.RFC3339)))
 	}
+}
+
+// keyIdentity reads what messages name a key by: its id and description.
+func keyIdentity(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) apiKeyModel {
+	var state apiKeyModel
+	getAttributes(ctx, req.State, diags, map[string]any{"id": &state.ID, "description": &state.Description})
+	return state
 }
 
 // planRotation computes expiration under rotation and replaces the key once
 // it is inside its rotation window.
-func (r *apiKeyResource) planRotation(ctx context.Context, now time.Time, plan *apiKeyModel, state *apiKeyModel, resp *resource.ModifyPlanResponse) {
-	rot, diags := rotationFrom(ctx, plan.Rotation)
+func planRotation(ctx context.Context, now time.Time, rotation types.Object, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var planned timestamp
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("expiration"), &planned)...)
+	rot, diags := rotationFrom(ctx, rotation)
 	resp.Diagnostics.Append(diags...)
-	if rot == nil || state == nil {
-		// A new key: its expiry is created + period, known after apply.
-		plan.Expiration = timestampUnknown()
+	if resp.Diagnostics.HasError() {
 		return
+	}
+	var state apiKeyModel
+	if rot != nil && !req.State.Raw.IsNull() {
+		getAttributes(ctx, req.State, &resp.Diagnostics, map[string]any{
+			"created": &state.Created, "expiration": &state.Expiration, "rotation": &state.Rotation,
+		})
 	}
 	created, okCreated := state.Created.instant()
 	expiry, okExpiry := state.Expiration.instant()
-	if !okCreated || !okExpiry {
-		plan.Expiration = timestampUnknown()
+	if rot == nil || state.Created.IsNull() || !okCreated || !okExpiry {
+		// A new key: its expiry is created + period, known after apply.
+		setChanged(ctx, &resp.Plan, &resp.Diagnostics, []attributeUpdate{{"expiration", planned, timestampUnknown()}})
 		return
 	}
-	planned := state.Expiration
-	var prior *rotationSettings
-	if p, d := rotationFrom(ctx, state.Rotation); !d.HasError() {
-		prior = p
-	}
-	if prior == nil || prior.period != rot.period {
+	next := state.Expiration
+	if prior, d := rotationFrom(ctx, state.Rotation); d.HasError() || prior == nil || prior.period != rot.period {
 		// A new period (or a key switching from a fixed expiration, or just
 		// imported) runs from the key's creation, not from now.
 		expiry = created.Add(rot.period)
-		planned = keepInstantText(state.Expiration, expiry)
+		next = keepInstantText(state.Expiration, expiry)
 	}
-
 	reason := ""
 	switch {
 	case !expiry.After(now):
@@ -156,17 +160,19 @@ func (r *apiKeyResource) planRotation(ctx context.Context, now time.Time, plan *
 		reason = fmt.Sprintf("it expires at %s, within rotate_before (%s) of now", expiry.UTC().Format(time.RFC3339), rot.rotateBeforeText)
 	}
 	if reason == "" {
-		plan.Expiration = planned
+		setChanged(ctx, &resp.Plan, &resp.Diagnostics, []attributeUpdate{{"expiration", planned, next}})
 		return
 	}
+	identity := keyIdentity(ctx, req, &resp.Diagnostics)
 	resp.Diagnostics.AddAttributeWarning(path.Root("rotation"), "API key will be rotated",
 		fmt.Sprintf("Domain Trust API key %s (%q) will be replaced by a new key: %s. The rotation rule is: replace "+
 			"once now >= expiration - rotate_before. With lifecycle { create_before_destroy = true } the new key "+
 			"is created before the old one is deleted.",
-			state.ID.ValueString(), state.Description.ValueString(), reason))
-	plan.Expiration = timestampUnknown()
-	plan.ID = types.StringUnknown()
-	plan.Key = types.StringUnknown()
-	plan.Created = timestampUnknown()
+			identity.ID.ValueString(), identity.Description.ValueString(), reason))
+	for name, unknown := range map[string]attr.Value{
+		"expiration": timestampUnknown(), "id": types.StringUnknown(), "key": types.StringUnknown(), "created": timestampUnknown(),
+	} {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), unknown)...)
+	}
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expiration"))
 }

@@ -183,10 +183,20 @@ func (r *apiKeyResource) plannedExpiry(ctx context.Context, plan apiKeyModel) (t
 	return r.data.clock.Now().Add(rot.period).Truncate(time.Second), nil
 }
 
+// Read runs for every key on every plan, so it reads only the attributes it
+// compares (reading the whole model costs several times more, and this is
+// the path a refresh of a thousand keys takes a thousand times) and writes
+// only those that changed.
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
 	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
+	getAttributes(ctx, req.State, &resp.Diagnostics, map[string]any{
+		"id": &state.ID, "environment": &state.Environment, "description": &state.Description,
+		"user_id": &state.UserID, "created": &state.Created, "expiration": &state.Expiration,
+	})
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	key, err := r.data.api.GetKey(ctx, state.ID.ValueString())
@@ -207,18 +217,13 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if changes := driftOf(state, key); changes != "" {
 		resp.Diagnostics.AddWarning("API key changed outside Terraform", changedDetail(state, changes))
 	}
-	state.Environment = types.StringValue(key.Environment)
-	state.Description = types.StringValue(key.Description)
-	state.UserID = types.StringValue(key.UserID)
-	state.Created = keepInstantText(state.Created, key.Created)
-	state.Expiration = keepInstantText(state.Expiration, key.Expiry)
-	if state.RotationTriggers.IsUnknown() {
-		state.RotationTriggers = types.MapNull(types.StringType)
-	}
-	if state.Rotation.IsUnknown() {
-		state.Rotation = types.ObjectNull(rotationAttrTypes)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setChanged(ctx, &resp.State, &resp.Diagnostics, []attributeUpdate{
+		{"environment", state.Environment, types.StringValue(key.Environment)},
+		{"description", state.Description, types.StringValue(key.Description)},
+		{"user_id", state.UserID, types.StringValue(key.UserID)},
+		{"created", state.Created, keepInstantText(state.Created, key.Created)},
+		{"expiration", state.Expiration, keepInstantText(state.Expiration, key.Expiry)},
+	})
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
