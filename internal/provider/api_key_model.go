@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -36,11 +35,6 @@ type rotationSettings struct {
 type rotationModel struct {
 	Period       types.String `tfsdk:"period"`
 	RotateBefore types.String `tfsdk:"rotate_before"`
-}
-
-var rotationAttrTypes = map[string]attr.Type{
-	"period":        types.StringType,
-	"rotate_before": types.StringType,
 }
 
 // rotationFrom parses the rotation object; nil when it is null, unknown or
