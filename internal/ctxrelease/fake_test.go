@@ -28,6 +28,8 @@ type fakeFramework struct {
 
 	// during, when set, runs inside every unary RPC.
 	during func(name string)
+	// stopping, when set, runs inside StopProvider.
+	stopping func()
 	// emptyStreams makes streaming RPCs answer without an iterator.
 	emptyStreams bool
 }
@@ -53,6 +55,9 @@ func (f *fakeFramework) done(ctx context.Context) {
 }
 
 func (f *fakeFramework) StopProvider(context.Context, *tfprotov6.StopProviderRequest) (*tfprotov6.StopProviderResponse, error) {
+	if f.stopping != nil {
+		f.stopping()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.stops++

@@ -197,6 +197,24 @@ func TestStopProviderCancelsRunningRPC(t *testing.T) {
 	}
 }
 
+// A release must hold the lock an RPC takes to start: an RPC that started
+// during the release could register its context just before the framework
+// cancels everything it holds.
+func TestReleaseHoldsOffNewRPCs(t *testing.T) {
+	fake := &fakeFramework{}
+	s := Wrap(fake)
+	fake.stopping = func() {
+		if s.mu.TryLock() {
+			s.mu.Unlock()
+			t.Error("the release ran without the lock that starting an RPC takes")
+		}
+	}
+	validate(t, s)
+	if got := fake.snapshot(); got.stops != 1 {
+		t.Fatalf("%d releases, want 1", got.stops)
+	}
+}
+
 // Many RPCs at once, as with -parallelism: a release may only happen while
 // nothing is inside the framework. Run with -race.
 func TestConcurrentRPCsAreNeverReleasedWhileRunning(t *testing.T) {
