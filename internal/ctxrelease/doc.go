@@ -41,13 +41,19 @@
 // since the framework's iterators use the request's context.
 //
 // The release happens only at moments when nothing is in flight. Terraform
-// calls the provider with gaps between operations, so these moments are
-// frequent; a provider kept busy without a single pause would keep its
-// contexts until the next pause, as the framework does today.
+// calls the provider with gaps between operations, but against a slow API
+// (requests overlapping at -parallelism=10) such moments can be seconds
+// apart. So the framework does not get the RPC's context itself but a thin
+// one that forwards to it until the RPC is over and then lets go of it
+// (Deadline, Done, Err and Value all forward, so the framework's child
+// context still hangs off the RPC's directly, with no goroutine). Until the
+// next release, a finished RPC then costs the framework's entry and that
+// thin context, a few hundred bytes, instead of its whole context chain.
 //
 // Nothing else may keep a context of one RPC for use in a later one (a client
 // or logger built from ConfigureProvider's context, say): gRPC cancels a
-// request's context when the RPC returns anyway, and a kept context would
+// request's context when the RPC returns anyway, the context the framework
+// was given carries no values once its RPC is over, and a kept context would
 // keep its whole chain in memory just as the framework's list does.
 //
 // Every RPC of tfprotov6.ProviderServer and of the optional list resource,

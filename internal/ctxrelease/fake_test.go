@@ -26,8 +26,9 @@ type fakeFramework struct {
 	cancelledWhileActive int
 	maxRegistered        int
 
-	// during, when set, runs inside every unary RPC.
-	during func(name string)
+	// during, when set, runs inside every unary RPC, with the context the
+	// framework registered for it.
+	during func(name string, ctx context.Context)
 	// stopping, when set, runs inside StopProvider.
 	stopping func()
 	// emptyStreams makes streaming RPCs answer without an iterator.
@@ -84,7 +85,7 @@ func (f *fakeFramework) snapshot() fakeFramework {
 func serve[Resp any](f *fakeFramework, ctx context.Context, name string, resp *Resp) (*Resp, error) {
 	ctx = f.register(ctx, name)
 	if f.during != nil {
-		f.during(name)
+		f.during(name, ctx)
 	}
 	f.done(ctx)
 	return resp, nil

@@ -25,6 +25,7 @@ var _ Inner = (*Server)(nil)
 // left running, has the framework forget the contexts it registered.
 type Server struct {
 	inner Inner
+	over  *contextHolder // what detached contexts become
 
 	// mu is held while an RPC is counted in and during a release, so that
 	// no RPC starts while the framework is cancelling what it holds.
@@ -36,7 +37,7 @@ type Server struct {
 // framework's server: Server calls inner's StopProvider whenever nothing is
 // running, which only the framework's implementation makes harmless.
 func Wrap(inner Inner) *Server {
-	return &Server{inner: inner}
+	return &Server{inner: inner, over: overContext()}
 }
 
 // StopProvider is Terraform's interrupt: it is not counted as an RPC, and
@@ -45,16 +46,19 @@ func (s *Server) StopProvider(ctx context.Context, req *tfprotov6.StopProviderRe
 	return s.inner.StopProvider(ctx, req)
 }
 
-func (s *Server) begin() {
+// begin counts an RPC in and returns the context to hand the framework.
+func (s *Server) begin(ctx context.Context) *detachable {
 	s.mu.Lock()
 	s.running++
 	s.mu.Unlock()
+	return newDetachable(ctx, s.over)
 }
 
-// end counts an RPC out. The last one out releases the framework's contexts
-// before any other RPC can begin: each context the framework holds then
-// belongs to an RPC that has returned.
-func (s *Server) end(ctx context.Context) {
+// end counts an RPC out once the framework is done with it. The last one out
+// releases the framework's contexts before any other RPC can begin: each
+// context the framework holds then belongs to an RPC that has returned.
+func (s *Server) end(ctx context.Context, d *detachable) {
+	d.detach()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.running--
@@ -68,7 +72,7 @@ func (s *Server) end(ctx context.Context) {
 // call forwards one unary RPC, counted as running until inner returns (or
 // panics).
 func call[Req, Resp any](s *Server, ctx context.Context, req *Req, rpc func(context.Context, *Req) (*Resp, error)) (*Resp, error) {
-	s.begin()
-	defer s.end(ctx)
-	return rpc(ctx, req)
+	d := s.begin(ctx)
+	defer s.end(ctx, d)
+	return rpc(d, req) //nolint:contextcheck // d is ctx until the RPC is over (detach.go)
 }

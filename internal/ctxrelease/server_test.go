@@ -137,7 +137,7 @@ func TestSequentialRPCsLeaveNothingRegistered(t *testing.T) {
 // released until the slow one is over, and then everything is.
 func TestReleaseWaitsForRunningRPCs(t *testing.T) {
 	entered, proceed := make(chan struct{}), make(chan struct{})
-	fake := &fakeFramework{during: func(name string) {
+	fake := &fakeFramework{during: func(name string, _ context.Context) {
 		if name == "ApplyResourceChange" {
 			close(entered)
 			<-proceed
@@ -172,7 +172,7 @@ func TestReleaseWaitsForRunningRPCs(t *testing.T) {
 // Terraform's StopProvider (Ctrl-C) still cancels what is running.
 func TestStopProviderCancelsRunningRPC(t *testing.T) {
 	entered, proceed := make(chan struct{}), make(chan struct{})
-	fake := &fakeFramework{during: func(name string) {
+	fake := &fakeFramework{during: func(name string, _ context.Context) {
 		if name == "ApplyResourceChange" {
 			close(entered)
 			<-proceed

@@ -35,14 +35,14 @@ func (s *Server) ReadStateBytes(ctx context.Context, req *tfprotov6.ReadStateByt
 func stream[Req, Resp, T any](s *Server, ctx context.Context, req *Req,
 	rpc func(context.Context, *Req) (*Resp, error), field func(*Resp) *iter.Seq[T],
 ) (*Resp, error) {
-	s.begin()
+	d := s.begin(ctx)
 	handedOver := false
 	defer func() {
 		if !handedOver {
-			s.end(ctx)
+			s.end(ctx, d)
 		}
 	}()
-	resp, err := rpc(ctx, req)
+	resp, err := rpc(d, req) //nolint:contextcheck // d is ctx until the RPC is over (detach.go)
 	if err != nil || resp == nil || *field(resp) == nil {
 		return resp, err
 	}
@@ -50,7 +50,7 @@ func stream[Req, Resp, T any](s *Server, ctx context.Context, req *Req,
 	inner := *results
 	var once sync.Once
 	*results = func(yield func(T) bool) {
-		defer once.Do(func() { s.end(ctx) })
+		defer once.Do(func() { s.end(ctx, d) })
 		inner(yield)
 	}
 	handedOver = true
