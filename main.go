@@ -2,13 +2,14 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/provider"
 )
 
@@ -23,13 +24,21 @@ func main() {
 		quietUnreadLogs()
 	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         provider.Address,
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
-	if err != nil {
+	// What providerserver.Serve does, with the framework's server wrapped.
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	if err := tf6server.Serve(provider.Address, serverFactory(version), opts...); err != nil {
 		log.Fatal(err.Error())
+	}
+}
+
+// serverFactory wraps the framework's server so that the contexts of
+// finished RPCs do not pile up in memory (see internal/ctxrelease).
+func serverFactory(version string) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer {
+		return ctxrelease.NewProtocol6(provider.New(version)())()
 	}
 }
 

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# make bench: the provider against Terraform's own floor (terraform_data).
+# make bench: the provider against Terraform's own floor (terraform_data) and
+# the framework floor (a minimal terraform-plugin-framework resource).
 #
 # Builds the provider (as `make build` does), the emulator and the benchmark
-# driver (internal/cmd/bench) into a temporary directory, then runs the driver,
-# which starts the emulator on a free loopback port and runs, interleaved,
-# create / refresh / update / destroy for N keys and for N terraform_data
-# resources, then a second pass with emulator latency. The Markdown report goes
-# to stdout, progress to stderr. Nothing is downloaded: no `terraform init`,
-# the CLI configuration is a throw-away one with dev_overrides.
+# driver (internal/cmd/bench, which also serves the framework floor) into a
+# temporary directory, then runs the driver, which starts the emulator on a
+# free loopback port and runs, interleaved, create / refresh / update /
+# destroy for N keys, N terraform_data resources and N framework-floor
+# resources, then a second pass with emulator latency. The Markdown report
+# goes to stdout, progress to stderr. Nothing is downloaded: no
+# `terraform init`, the CLI configuration is a throw-away one with
+# dev_overrides for the provider and the framework floor.
 #
 # Settings (environment):
 #   BENCH_NS="100 500 1000"  BENCH_RUNS=3  BENCH_PARALLELISM=10  BENCH_REFRESH=false

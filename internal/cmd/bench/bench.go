@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -14,8 +15,9 @@ import (
 )
 
 const (
-	sideProvider = "provider"
-	sideFloor    = "floor"
+	sideProvider  = "provider"
+	sideTFData    = "terraform_data" // Terraform's own floor: a built-in resource, no plugin at all
+	sideFramework = "framework"      // the framework floor: see floor.go
 
 	passMain    = "main"
 	passLatency = "latency"
@@ -33,7 +35,10 @@ const (
 	terraformStopGrace = 20 * time.Second
 )
 
-var steps = []string{stepCreate, stepRefresh, stepUpdate, stepDestroy}
+var (
+	steps = []string{stepCreate, stepRefresh, stepUpdate, stepDestroy}
+	sides = []string{sideProvider, sideTFData, sideFramework}
+)
 
 type bench struct {
 	cfg      config
@@ -120,23 +125,29 @@ func newBench(cfg config) (*bench, error) {
 	return b, nil
 }
 
-// prepare writes the wrapper that dev_overrides finds and the throw-away CLI
+// prepare writes the wrappers that dev_overrides finds (the provider, and
+// this program in its framework-floor mode) and the throw-away CLI
 // configuration; the user's own ~/.terraformrc is never read.
 func (b *bench) prepare() error {
 	if err := os.MkdirAll(b.binDir, 0o750); err != nil {
 		return err
 	}
-	wrapper := filepath.Join(b.binDir, providerBinaryName)
-	if err := os.WriteFile(wrapper, []byte(wrapperScript(b.self, b.cfg.provider, b.usageLog)), wrapperExecBit); err != nil { //nolint:gosec // must be executable
-		return err
+	for name, script := range map[string]string{
+		providerBinaryName: wrapperScript(b.self, b.cfg.provider, "", b.usageLog),
+		floorBinaryName:    wrapperScript(b.self, b.self, floorCommand, b.usageLog),
+	} {
+		if err := os.WriteFile(filepath.Join(b.binDir, name), []byte(script), wrapperExecBit); err != nil { //nolint:gosec // must be executable
+			return err
+		}
 	}
 	conf := fmt.Sprintf(`provider_installation {
   dev_overrides {
     %q = %q
+    %q = %q
   }
   direct {}
 }
-`, providerSource, b.binDir)
+`, providerSource, b.binDir, floorSource, b.binDir)
 	if err := os.WriteFile(b.cliConf, []byte(conf), 0o600); err != nil {
 		return err
 	}
@@ -195,23 +206,23 @@ func (b *bench) runPass(ctx context.Context, pass string, latency time.Duration,
 	return nil
 }
 
-// runPoint runs the four steps for N resources on both sides, alternating
-// provider and floor at every step (and which goes first at every run).
+// runPoint runs the four steps for N resources on every side, taking turns
+// at every step (and rotating which side goes first from run to run).
 func (b *bench) runPoint(ctx context.Context, pass string, emu *emulatorProc, n, run int) error {
 	point := filepath.Join(b.work, pass, fmt.Sprintf("n%d-run%d", n, run))
-	dirs := map[string]string{sideProvider: filepath.Join(point, sideProvider), sideFloor: filepath.Join(point, sideFloor)}
-	for side, dir := range dirs {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+	dirs := map[string]string{}
+	for _, side := range sides {
+		dir := filepath.Join(point, side)
+		dirs[side] = dir
+		if err := os.MkdirAll(dir, 0o750); err != nil { //nolint:gosec // below our own temporary directory
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configFor(side)), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(configFor(side)), 0o600); err != nil { //nolint:gosec // below our own temporary directory
 			return err
 		}
 	}
-	order := []string{sideProvider, sideFloor}
-	if run%2 == 0 {
-		order = []string{sideFloor, sideProvider}
-	}
+	first := (run - 1) % len(sides)
+	order := append(slices.Clone(sides[first:]), sides[:first]...)
 	for _, step := range steps {
 		for _, side := range order {
 			s, err := b.runStep(ctx, pass, emu, side, dirs[side], step, n, run)
@@ -219,7 +230,7 @@ func (b *bench) runPoint(ctx context.Context, pass string, emu *emulatorProc, n,
 				return err
 			}
 			b.samples = append(b.samples, s)
-			b.logf("[%s N=%d run %d/%d] %-7s %-8s %7.2fs  %s  rss %s", pass, n, run, b.runsOf(pass), step, side,
+			b.logf("[%s N=%d run %d/%d] %-7s %-14s %7.2fs  %s  rss %s", pass, n, run, b.runsOf(pass), step, side,
 				s.wall.Seconds(), routesText(s.routes, n), rssText(s.provRSSKiB))
 		}
 		if step == stepCreate && run == 1 && pass == passMain {
@@ -250,7 +261,8 @@ variable "expiration" {
   type = string
 }
 `
-	if side == sideFloor {
+	switch side {
+	case sideTFData:
 		return vars + `
 resource "terraform_data" "bench" {
   count = var.n
@@ -261,19 +273,29 @@ resource "terraform_data" "bench" {
   }
 }
 `
+	case sideFramework:
+		return providerConfig(floorType, floorSource) + vars + resourceConfig(floorType)
 	}
+	return providerConfig("domaintrust", providerSource) + vars + resourceConfig("domaintrust")
+}
+
+func providerConfig(name, source string) string {
 	return `terraform {
   required_providers {
-    domaintrust = {
-      source = "` + providerSource + `"
+    ` + name + ` = {
+      source = "` + source + `"
     }
   }
 }
 
-provider "domaintrust" {}
+provider "` + name + `" {}
 
-` + vars + `
-resource "domaintrust_api_key" "bench" {
+`
+}
+
+func resourceConfig(provider string) string {
+	return `
+resource "` + provider + `_api_key" "bench" {
   count       = var.n
   environment = "testing"
   description = "bench key ${count.index}"

@@ -1,8 +1,10 @@
-// Command bench measures the provider against Terraform's own floor: the same
-// four steps (create N keys, refresh them with a plan, change every
-// expiration, destroy) on N domaintrust_api_key resources and on N built-in
-// terraform_data resources with equivalent inputs, interleaved step by step
-// so that noise from other work on the machine hits both sides alike.
+// Command bench measures the provider against two floors: the same four steps
+// (create N keys, refresh them with a plan, change every expiration, destroy)
+// on N domaintrust_api_key resources, on N built-in terraform_data resources
+// with equivalent inputs (Terraform's own floor) and on N resources of a
+// minimal terraform-plugin-framework provider (the framework floor, see
+// floor.go), interleaved step by step so that noise from other work on the
+// machine hits every side alike.
 //
 // It is driven by scripts/bench.sh (make bench), which builds the provider,
 // the emulator and this program. Settings come from the environment:
@@ -21,9 +23,10 @@
 //
 // The Markdown report goes to stdout, progress to stderr.
 //
-// Invoked as "bench wrap-provider", it is the dev_overrides stand-in for the
-// provider binary: it runs the real provider as its child with the same
-// standard streams and records the child's peak RSS and CPU time from wait4.
+// Invoked as "bench wrap-provider", it is the dev_overrides stand-in for a
+// plugin binary: it runs the real plugin as its child with the same standard
+// streams and records the child's peak RSS and CPU time from wait4. Invoked
+// as "bench serve-framework-floor", it is the framework floor's plugin.
 package main
 
 import (
@@ -40,8 +43,13 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == wrapCommand {
-		os.Exit(wrapProvider(os.Args[2:]))
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case wrapCommand:
+			os.Exit(wrapProvider(os.Args[2:]))
+		case floorCommand:
+			os.Exit(serveFloor())
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := run(ctx, os.Args[1:])

@@ -15,15 +15,18 @@ import (
 const (
 	wrapCommand    = "wrap-provider"
 	envRealBinary  = "BENCH_REAL_PROVIDER"
+	envRealCommand = "BENCH_REAL_COMMAND"
 	envUsageLog    = "BENCH_USAGE_LOG"
 	wrapperExecBit = 0o755
 )
 
-// wrapperScript is what dev_overrides finds under the provider's name: it
-// hands over to this program, which runs the real provider.
-func wrapperScript(self, realBinary, usageLog string) string {
-	return fmt.Sprintf("#!/bin/sh\n%s=%s %s=%s exec %s %s \"$@\"\n",
-		envRealBinary, shellQuote(realBinary), envUsageLog, shellQuote(usageLog), shellQuote(self), wrapCommand)
+// wrapperScript is what dev_overrides finds under a provider's name: it
+// hands over to this program, which runs the real provider (realBinary, with
+// realCommand as its first argument when not empty).
+func wrapperScript(self, realBinary, realCommand, usageLog string) string {
+	return fmt.Sprintf("#!/bin/sh\n%s=%s %s=%s %s=%s exec %s %s \"$@\"\n",
+		envRealBinary, shellQuote(realBinary), envRealCommand, shellQuote(realCommand), envUsageLog, shellQuote(usageLog),
+		shellQuote(self), wrapCommand)
 }
 
 func shellQuote(s string) string {
@@ -38,6 +41,9 @@ func wrapProvider(args []string) int {
 	if realBinary == "" || logPath == "" {
 		fmt.Fprintln(os.Stderr, "bench wrap-provider: "+envRealBinary+" and "+envUsageLog+" must be set")
 		return 1
+	}
+	if c := os.Getenv(envRealCommand); c != "" {
+		args = append([]string{c}, args...)
 	}
 	// No cancellation: the provider decides when to exit, as without the wrapper.
 	cmd := exec.CommandContext(context.Background(), realBinary, args...) //nolint:gosec // runs the provider binary the benchmark was told to measure
