@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
 	"github.com/hashicorp/go-version"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -42,7 +42,7 @@ func (e *testEnv) ephemeralFactories() map[string]func() (tfprotov6.ProviderServ
 	// serve every alias from one process, where each alias's Configure
 	// replaces the client of the others
 	// (hashicorp/terraform-plugin-framework#490).
-	f["dtinner"] = providerserver.NewProtocol6WithError(e.provider()())
+	f["dtinner"] = ctxrelease.NewProtocol6WithError(e.provider()())
 	return f
 }
 

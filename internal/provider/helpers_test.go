@@ -26,12 +26,12 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -108,7 +108,7 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 		// A new instance per call, as Terraform starts one provider process
 		// per provider block (aliases included).
 		"domaintrust": func() (tfprotov6.ProviderServer, error) {
-			return providerserver.NewProtocol6WithError(e.provider()())()
+			return ctxrelease.NewProtocol6WithError(e.provider()())()
 		},
 	}
 }
@@ -684,7 +684,7 @@ func newTFCLI(t *testing.T, env *testEnv) *tfCLI {
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
-	server := providerserver.NewProtocol6(env.provider()())
+	server := ctxrelease.NewProtocol6(env.provider()())
 	go func() {
 		err := tf6server.Serve(Address, server,
 			tf6server.WithDebug(ctx, reattach, closed),

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -24,7 +24,7 @@ func TestAccReal_lifecycle(t *testing.T) {
 		t.Skip("set DOMAINTRUST_ACC_REAL=1 and DOMAINTRUST_API_KEY to run against a real account (make testacc-real)")
 	}
 	factories := map[string]func() (tfprotov6.ProviderServer, error){
-		"domaintrust": func() (tfprotov6.ProviderServer, error) { return providerserver.NewProtocol6WithError(New("acc")())() },
+		"domaintrust": func() (tfprotov6.ProviderServer, error) { return ctxrelease.NewProtocol6WithError(New("acc")())() },
 	}
 	stamp := time.Now().UTC().Format("20060102T150405Z")
 	exp1 := time.Now().Add(24 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)

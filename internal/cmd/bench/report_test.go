@@ -74,6 +74,14 @@ func TestReportTargets(t *testing.T) {
 			"Exactly one API request", ""},
 		{"an extra request", func(b *bench) { b.sample(sideProvider, stepDestroy).requests++ },
 			"Exactly one API request", ""},
+		{"a credentials check per provider process", func(b *bench) {
+			s := b.sample(sideProvider, stepRefresh)
+			s.routes[credentialsCheck], s.requests = int64(s.provProcs), s.requests+int64(s.provProcs)
+		}, "", ""},
+		{"more credentials checks than provider processes", func(b *bench) {
+			s := b.sample(sideProvider, stepRefresh)
+			s.routes[credentialsCheck], s.requests = int64(s.provProcs)+1, s.requests+int64(s.provProcs)+1
+		}, "Exactly one API request", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
