@@ -17,12 +17,14 @@ import (
 // ValidateConfig reports, before any plan, what can be known from the
 // configuration alone.
 func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg apiKeyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	// Only rotation matters here; Terraform validates every resource on
+	// every plan, so the rest of the model is not read.
+	var rotation types.Object
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation"), &rotation)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rot, diags := rotationFrom(ctx, cfg.Rotation)
+	rot, diags := rotationFrom(ctx, rotation)
 	resp.Diagnostics.Append(diags...)
 	if rot != nil && rot.rotateBefore >= rot.period {
 		resp.Diagnostics.AddAttributeError(diagnostics.ConfigPath(path.Root("rotation").AtName("rotate_before")), "rotate_before must be shorter than period",
