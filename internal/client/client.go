@@ -42,6 +42,10 @@ const (
 	DefaultRetryWaitMin   = 500 * time.Millisecond
 	DefaultRetryWaitMax   = 10 * time.Second
 
+	// maxIdleConnsPerHost keeps a connection for each of Terraform's
+	// parallel operations, up to -parallelism=32.
+	maxIdleConnsPerHost = 32
+
 	// maxBodyBytes bounds what is read of any answer, so a misbehaving server
 	// or proxy cannot make the provider hold an unbounded body in memory.
 	maxBodyBytes = 4 << 20
@@ -153,7 +157,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
 	} else {
-		hc.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// Terraform runs ten operations at once by default. Go keeps two idle
+		// connections per host, so eight of every ten requests would open a
+		// new connection, and against the real API a new TLS handshake.
+		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+		hc.Transport = t
 	}
 	hc.Timeout = cfg.RequestTimeout
 	if hc.Timeout <= 0 {

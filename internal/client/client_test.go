@@ -495,3 +495,42 @@ func TestEmptyIDRejectedWithoutRequest(t *testing.T) {
 		t.Errorf("%d requests sent for empty ids", n)
 	}
 }
+
+// TestConnectionsReusedAtTerraformsParallelism: ten requests at a time, as
+// Terraform sends them by default, reuse their connections rather than open
+// new ones batch after batch.
+func TestConnectionsReusedAtTerraformsParallelism(t *testing.T) {
+	var opened atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		replyJSON(w, http.StatusOK, golden(t, "key_get_response.json"))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	cfg := DefaultConfig()
+	cfg.Endpoint, cfg.APIKey = srv.URL+"/api", testAPIKey
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const parallelism, batches = 10, 5
+	for range batches {
+		var wg sync.WaitGroup
+		for range parallelism {
+			wg.Go(func() {
+				if _, err := c.GetKey(context.Background(), "k1"); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	// Go's default of two idle connections per host opens about 42 here.
+	if n := opened.Load(); n > parallelism+2 {
+		t.Errorf("%d connections for %d batches of %d requests, want about %d", n, batches, parallelism, parallelism)
+	}
+}
