@@ -4,13 +4,13 @@ package main
 import (
 	"flag"
 	"log"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/provider"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/sdklogs"
 )
 
 // version is set at build time by goreleaser (-ldflags "-X main.version=...").
@@ -21,7 +21,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 	if !debug {
-		quietUnreadLogs()
+		sdklogs.QuietUnread("TF_LOG_PROVIDER_DOMAINTRUST")
 	}
 
 	// What providerserver.Serve does, with the framework's server wrapped.
@@ -39,21 +39,5 @@ func main() {
 func serverFactory(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
 		return ctxrelease.NewProtocol6(provider.New(version)())()
-	}
-}
-
-// quietUnreadLogs turns off the plugin SDK's and the provider's logging when
-// Terraform will not read it. terraform-plugin-go and the framework log every
-// RPC at TRACE by default, and Terraform discards those lines unless TF_LOG or
-// TF_LOG_PROVIDER is set; producing and parsing them took about a third of
-// the provider's CPU in `make bench`. A variable the user set is left alone.
-func quietUnreadLogs() {
-	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
-		return
-	}
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_DOMAINTRUST"} {
-		if _, set := os.LookupEnv(name); !set {
-			_ = os.Setenv(name, "off")
-		}
 	}
 }

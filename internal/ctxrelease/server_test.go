@@ -133,23 +133,31 @@ func TestSequentialRPCsLeaveNothingRegistered(t *testing.T) {
 	}
 }
 
-// While one RPC runs (a slow create), others come and go: nothing may be
-// released until the slow one is over, and then everything is.
-func TestReleaseWaitsForRunningRPCs(t *testing.T) {
-	entered, proceed := make(chan struct{}), make(chan struct{})
-	fake := &fakeFramework{during: func(name string, _ context.Context) {
+// startSlowApply starts an ApplyResourceChange (a slow create) that stays in
+// the framework until proceed is closed, and returns once it is there; its
+// result arrives on applied.
+func startSlowApply() (fake *fakeFramework, s *Server, proceed chan struct{}, applied chan error) {
+	entered := make(chan struct{})
+	proceed, applied = make(chan struct{}), make(chan error)
+	fake = &fakeFramework{during: func(name string, _ context.Context) {
 		if name == "ApplyResourceChange" {
 			close(entered)
 			<-proceed
 		}
 	}}
-	s := Wrap(fake)
-	applied := make(chan error)
+	s = Wrap(fake)
 	go func() {
 		_, err := s.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{})
 		applied <- err
 	}()
 	<-entered
+	return fake, s, proceed, applied
+}
+
+// While one RPC runs (a slow create), others come and go: nothing may be
+// released until the slow one is over, and then everything is.
+func TestReleaseWaitsForRunningRPCs(t *testing.T) {
+	fake, s, proceed, applied := startSlowApply()
 	for range 100 {
 		validate(t, s)
 	}
@@ -171,20 +179,7 @@ func TestReleaseWaitsForRunningRPCs(t *testing.T) {
 
 // Terraform's StopProvider (Ctrl-C) still cancels what is running.
 func TestStopProviderCancelsRunningRPC(t *testing.T) {
-	entered, proceed := make(chan struct{}), make(chan struct{})
-	fake := &fakeFramework{during: func(name string, _ context.Context) {
-		if name == "ApplyResourceChange" {
-			close(entered)
-			<-proceed
-		}
-	}}
-	s := Wrap(fake)
-	applied := make(chan error)
-	go func() {
-		_, err := s.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{})
-		applied <- err
-	}()
-	<-entered
+	fake, s, proceed, applied := startSlowApply()
 	if _, err := s.StopProvider(t.Context(), &tfprotov6.StopProviderRequest{}); err != nil {
 		t.Fatal(err)
 	}

@@ -563,35 +563,10 @@ type stateKey struct{ id, expiration, secret string }
 
 func (c *tfCLI) stateKeys() []stateKey {
 	c.t.Helper()
-	raw, err := os.ReadFile(filepath.Join(c.dir, "terraform.tfstate"))
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	var state struct {
-		Resources []struct {
-			Type      string `json:"type"`
-			Instances []struct {
-				Attributes struct {
-					ID         string `json:"id"`
-					Expiration string `json:"expiration"`
-					Key        string `json:"key"`
-				} `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(raw, &state); err != nil {
-		c.t.Fatal(err)
-	}
 	var keys []stateKey
-	for _, r := range state.Resources {
-		if r.Type != "domaintrust_api_key" {
-			continue
-		}
-		for _, in := range r.Instances {
-			keys = append(keys, stateKey{in.Attributes.ID, in.Attributes.Expiration, in.Attributes.Key})
+	for _, in := range c.stateInstances() {
+		if strings.HasPrefix(in.Addr, "domaintrust_api_key.") {
+			keys = append(keys, stateKey{in.str("id"), in.str("expiration"), in.str("key")})
 		}
 	}
 	return keys

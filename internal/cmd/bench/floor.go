@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/sdklogs"
 )
 
 // The framework floor: the least a terraform-plugin-framework provider can
@@ -38,7 +39,9 @@ const (
 // serveFloor is the bench binary's framework-floor mode, started by
 // Terraform through dev_overrides (and the usage wrapper).
 func serveFloor() int {
-	quietUnreadLogs()
+	// The SDK logs off as the provider has them, so the floor pays for logging
+	// exactly what the provider pays.
+	sdklogs.QuietUnread("TF_LOG_PROVIDER_FRAMEWORKFLOOR")
 	err := tf6server.Serve(floorAddress, func() tfprotov6.ProviderServer {
 		return ctxrelease.NewProtocol6(&floorProvider{})()
 	})
@@ -47,19 +50,6 @@ func serveFloor() int {
 		return 1
 	}
 	return 0
-}
-
-// quietUnreadLogs is main.go's: the SDK's logging off unless Terraform reads
-// it, so that the floor pays for logging exactly what the provider pays.
-func quietUnreadLogs() {
-	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
-		return
-	}
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_FRAMEWORKFLOOR"} {
-		if _, set := os.LookupEnv(name); !set {
-			_ = os.Setenv(name, "off")
-		}
-	}
 }
 
 type floorProvider struct{}

@@ -1,11 +1,11 @@
-package main
+package sdklogs
 
 import (
 	"os"
 	"testing"
 )
 
-func TestQuietUnreadLogs(t *testing.T) {
+func TestQuietUnread(t *testing.T) {
 	names := []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_DOMAINTRUST"}
 	reset := func() {
 		for _, n := range append(names, "TF_LOG", "TF_LOG_PROVIDER") {
@@ -15,7 +15,7 @@ func TestQuietUnreadLogs(t *testing.T) {
 	}
 
 	reset()
-	quietUnreadLogs()
+	QuietUnread("TF_LOG_PROVIDER_DOMAINTRUST")
 	for _, n := range names {
 		if got := os.Getenv(n); got != "off" {
 			t.Errorf("with no TF_LOG, %s = %q, want off", n, got)
@@ -26,7 +26,7 @@ func TestQuietUnreadLogs(t *testing.T) {
 	for _, v := range []string{"TF_LOG", "TF_LOG_PROVIDER"} {
 		reset()
 		t.Setenv(v, "trace")
-		quietUnreadLogs()
+		QuietUnread("TF_LOG_PROVIDER_DOMAINTRUST")
 		for _, n := range names {
 			if _, set := os.LookupEnv(n); set {
 				t.Errorf("with %s set, %s was changed", v, n)
@@ -37,7 +37,7 @@ func TestQuietUnreadLogs(t *testing.T) {
 	// A level the user chose is kept.
 	reset()
 	t.Setenv("TF_LOG_SDK_PROTO", "debug")
-	quietUnreadLogs()
+	QuietUnread("TF_LOG_PROVIDER_DOMAINTRUST")
 	if got := os.Getenv("TF_LOG_SDK_PROTO"); got != "debug" {
 		t.Errorf("user's TF_LOG_SDK_PROTO overwritten with %q", got)
 	}
