@@ -73,7 +73,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "When the key stops working, as an RFC 3339 time such as `2027-06-30T00:00:00Z`. " +
 					"Must lie in the future. Changing it updates the key in place; times naming the same instant in " +
 					"different offsets are equal. Set either `expiration` or `rotation`; with `rotation` this is " +
-					"computed as `created` + `rotation.period`.",
+					"computed as `created` + `rotation.period`, to within a second (the provider sets it as it sends " +
+					"the create; Domain Trust stamps `created` as it receives it).",
 				CustomType: timestampType{},
 				Optional:   true,
 				Computed:   true,
