@@ -275,3 +275,39 @@ provider "domaintrust" {
 		},
 	})
 }
+
+// TestAPIDiagnosticsForA404: a 404 from an endpoint that is not proven is
+// explained as the endpoint problem; one from the proven API that is not its
+// problem document is blamed on what sits in front; the API's own 404 is
+// reported as such. Each says that state was left alone where it matters.
+func TestAPIDiagnosticsForA404(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		api   *fakeUserAPI
+		err   error
+		wants []string
+	}{
+		{"endpoint not proven", &fakeUserAPI{err: notFound(client.BodyHTML)}, notFound(client.BodyProblem),
+			[]string{"Could not read key k1: the endpoint is not the Domain Trust API", "state is left as it was"}},
+		{"proven API, a proxy's page", &fakeUserAPI{}, notFound(client.BodyHTML),
+			[]string{"Could not read key k1: the answer was not Domain Trust's", "came as an HTML page", "state is left as it was"}},
+		{"proven API, its own 404", &fakeUserAPI{}, notFound(client.BodyProblem),
+			[]string{"Could not read key k1 GET /keys/k1: 404 Not Found"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			data := newProviderData(tc.api, clock.NewMock(), "https://domain-trust.example/api")
+			diags := data.apiDiagnostics(context.Background(), "read key k1", tc.err)
+			if len(diags) != 1 || !diags.HasError() {
+				t.Fatalf("diagnostics %v, want one error", diags)
+			}
+			text := strings.Join(strings.Fields(diags[0].Summary()+" "+diags[0].Detail()), " ")
+			for _, want := range tc.wants {
+				if !strings.Contains(text, want) {
+					t.Errorf("%q lacks %q", text, want)
+				}
+			}
+		})
+	}
+}
