@@ -38,7 +38,9 @@ cd "$ROOT"
 
 fail() { printf 'examples-check: %s\n' "$*" >&2; exit 1; }
 command -v go >/dev/null 2>&1 || fail "go is not on PATH"
-command -v terraform >/dev/null 2>&1 || fail "terraform is not on PATH; install Terraform >= 1.10 (the ephemeral resource examples need it)"
+# TF_ACC_TERRAFORM_PATH picks another Terraform, or OpenTofu, as for the tests.
+TERRAFORM=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}
+[ -n "$TERRAFORM" ] || fail "terraform is not on PATH; install Terraform >= 1.10 (the ephemeral resource examples need it), or set TF_ACC_TERRAFORM_PATH"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/domaintrust-examples-check.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -85,7 +87,7 @@ FMT_DIRS=$(find examples -type f \( -name '*.tf' -o -name '*.tfvars' -o -name '*
 
 # 1. formatting
 while read -r dir; do
-  if ! fmt_out=$(terraform fmt -check -diff -no-color "$dir" 2>&1); then
+  if ! fmt_out=$("$TERRAFORM" fmt -check -diff -no-color "$dir" 2>&1); then
     failed "$dir" "not formatted (run: terraform fmt $dir)"
     printf '%s\n' "$fmt_out" | sed 's/^/      /' >&2
   fi
@@ -128,7 +130,14 @@ terraform {
 }
 EOF
   fi
-  if validate_out=$(terraform -chdir="$copy" validate -no-color 2>&1); then
+  # Local modules (such as a test's helper module) are installed as by
+  # `terraform init`, which would also look the provider up in the registry.
+  if ! get_out=$("$TERRAFORM" -chdir="$copy" get -no-color 2>&1); then
+    failed "$dir" "terraform get failed"
+    printf '%s\n' "$get_out" | sed 's/^/      /' >&2
+    continue
+  fi
+  if validate_out=$("$TERRAFORM" -chdir="$copy" validate -no-color 2>&1); then
     checked=$((checked + 1))
     if [ -n "$skipped" ]; then
       echo "ok    $dir (not validated:$skipped)"
@@ -142,7 +151,7 @@ EOF
       if [ -n "$reason" ]; then
         echo "skip  $dir/$test_file: $reason"
       elif test_out=$(env -u DOMAINTRUST_API_KEY -u DOMAINTRUST_ENDPOINT \
-        terraform -chdir="$copy" test -no-color -filter="$test_file" 2>&1); then
+        "$TERRAFORM" -chdir="$copy" test -no-color -filter="$test_file" 2>&1); then
         tested=$((tested + 1))
         echo "ok    $dir/$test_file (terraform test)"
       else

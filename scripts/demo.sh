@@ -28,7 +28,9 @@ say() { printf '\n==> %s\n' "$*"; }
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
 command -v go >/dev/null 2>&1 || die "go is not on PATH; install Go 1.26 or later (https://go.dev/dl/)."
-command -v terraform >/dev/null 2>&1 || die "terraform is not on PATH; install Terraform >= 1.0 (https://developer.hashicorp.com/terraform/install)."
+# TF_ACC_TERRAFORM_PATH picks another Terraform, or OpenTofu, as for the tests.
+TERRAFORM=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}
+[ -n "$TERRAFORM" ] || die "terraform is not on PATH; install Terraform >= 1.0 (https://developer.hashicorp.com/terraform/install), or set TF_ACC_TERRAFORM_PATH."
 [ -d "$EXAMPLE_DIR" ] || die "example directory $EXAMPLE_DIR does not exist."
 
 # --- timing -------------------------------------------------------------------
@@ -163,7 +165,7 @@ rm -rf "$WORK/quickstart/.terraform" "$WORK/quickstart/.terraform.lock.hcl" "$WO
 
 TF_COLOR=""
 [ -t 1 ] || TF_COLOR="-no-color"
-tf() { terraform -chdir="$WORK/quickstart" "$@" ${TF_COLOR:+"$TF_COLOR"}; }
+tf() { "$TERRAFORM" -chdir="$WORK/quickstart" "$@" ${TF_COLOR:+"$TF_COLOR"}; }
 
 # 90 days from now (GNU date, then BSD date); the example's default otherwise.
 EXPIRY=$(date -u -d '+90 days' '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || date -u -v+90d '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null || true)
@@ -182,8 +184,8 @@ phase "Summary"
 # occur and a tr/grep split is enough (no jq needed). Key values are kept in
 # shell variables only: never printed, never passed on a command line.
 json_pairs() { tr -d '{}" \n' | tr ',' '\n' | grep ':' || true; }
-ID_PAIRS=$(terraform -chdir="$WORK/quickstart" output -json key_ids 2>/dev/null | json_pairs)
-KEY_PAIRS=$(terraform -chdir="$WORK/quickstart" output -json keys 2>/dev/null | json_pairs)
+ID_PAIRS=$("$TERRAFORM" -chdir="$WORK/quickstart" output -json key_ids 2>/dev/null | json_pairs)
+KEY_PAIRS=$("$TERRAFORM" -chdir="$WORK/quickstart" output -json keys 2>/dev/null | json_pairs)
 [ -n "$ID_PAIRS" ] || die "the example has no key_ids output (a map of environment => key id)."
 
 HAVE_CURL=""

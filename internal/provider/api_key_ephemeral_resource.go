@@ -129,9 +129,16 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	}
 	if !r.data.configured() {
 		// The provider block depends on values known only after apply, which
-		// happens only during plan. An unknown result lets the plan go on;
-		// Terraform opens the resource again during apply, when the provider
-		// is configured.
+		// happens only during plan. A client that can take a deferral gets
+		// one. Terraform without deferrals accepts an unknown result and
+		// opens the resource again during apply, when the provider is
+		// configured. OpenTofu rejects an unknown result; it defers opening
+		// by itself when the ephemeral block's depends_on has pending
+		// changes, which the resource's page tells OpenTofu users to add.
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &ephemeral.Deferred{Reason: ephemeral.DeferredReasonProviderConfigUnknown}
+			return
+		}
 		cfg.ID, cfg.Key, cfg.Expiration = types.StringUnknown(), types.StringUnknown(), timestampUnknown()
 		resp.Diagnostics.Append(resp.Result.Set(ctx, cfg)...)
 		return

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,9 +18,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
-	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -46,7 +50,7 @@ func (e *testEnv) ephemeralFactories() map[string]func() (tfprotov6.ProviderServ
 	return f
 }
 
-var ephemeralVersionChecks = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)}
+var ephemeralVersionChecks = []tfversion.TerraformVersionCheck{featureEphemeral}
 
 // TestAccEphemeralAPIKey_openAndClose opens two ephemeral keys (one with
 // every attribute set, one with defaults), uses one of them as a second
@@ -233,9 +237,12 @@ func TestAccEphemeralAPIKey_providerKnownOnlyAtApply(t *testing.T) {
 		ProtoV6ProviderFactories: env.ephemeralFactories(),
 		CheckDestroy:             env.checkNoKeysLeft,
 		Steps: []resource.TestStep{{
+			// depends_on is what the resource's page tells OpenTofu users to
+			// write: OpenTofu then defers opening to apply by itself.
 			Config: env.providerBlockKnownAtApply() + `
 ephemeral "domaintrust_api_key" "test" {
   environment = "testing"
+  depends_on  = [terraform_data.provider_key]
 }
 
 provider "echo" {
@@ -251,6 +258,50 @@ resource "echo" "test" {}
 		}},
 	})
 	env.checkEveryCreatedKeyDeleted(t)
+}
+
+// TestEphemeralAPIKeyOpenWithProviderUnknown opens the ephemeral resource
+// while the provider block is unknown (plan): a client that can take a
+// deferral gets one and nothing is created; any other client gets an unknown
+// result, which Terraform accepts during plan.
+func TestEphemeralAPIKeyOpenWithProviderUnknown(t *testing.T) {
+	ctx := context.Background()
+	r := &apiKeyEphemeralResource{data: &providerData{clock: clock.NewMock()}}
+	var sr ephemeral.SchemaResponse
+	r.Schema(ctx, ephemeral.SchemaRequest{}, &sr)
+	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	vals := map[string]tftypes.Value{}
+	for name, at := range typ.AttributeTypes {
+		vals[name] = tftypes.NewValue(at, nil)
+	}
+	vals["environment"] = tftypes.NewValue(tftypes.String, "testing")
+	open := func(deferralAllowed bool) ephemeral.OpenResponse {
+		req := ephemeral.OpenRequest{
+			Config:             tfsdk.Config{Schema: sr.Schema, Raw: tftypes.NewValue(typ, vals)},
+			ClientCapabilities: ephemeral.OpenClientCapabilities{DeferralAllowed: deferralAllowed},
+		}
+		resp := ephemeral.OpenResponse{Result: tfsdk.EphemeralResultData{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
+		r.Open(ctx, req, &resp)
+		if resp.Diagnostics.HasError() {
+			t.Fatalf("deferral allowed %v: %v", deferralAllowed, resp.Diagnostics)
+		}
+		return resp
+	}
+
+	deferred := open(true)
+	if deferred.Deferred == nil || deferred.Deferred.Reason != ephemeral.DeferredReasonProviderConfigUnknown {
+		t.Errorf("with deferral allowed: Deferred = %+v, want reason ProviderConfigUnknown", deferred.Deferred)
+	}
+
+	unknown := open(false)
+	if unknown.Deferred != nil {
+		t.Errorf("without deferral: Deferred = %+v, want none", unknown.Deferred)
+	}
+	var key types.String
+	unknown.Diagnostics.Append(unknown.Result.GetAttribute(ctx, path.Root("key"), &key)...)
+	if !key.IsUnknown() {
+		t.Errorf("without deferral: key = %v, want unknown", key)
+	}
 }
 
 // TestAccEphemeralAPIKey_invalidConfig proves that bad values fail at plan,
@@ -299,7 +350,7 @@ func TestAccEphemeralAPIKey_neverInPlanOrState(t *testing.T) {
 	env := newTestEnv(t, false)
 	rec := env.interpose(nil)
 	cli := newTFCLI(t, env)
-	skipBelowTerraform110(t, cli)
+	cli.skipWithout(featureEphemeral)
 	cli.write(env.providerBlock() + fmt.Sprintf(`
 ephemeral "domaintrust_api_key" "test" {
   environment = "testing"
@@ -408,7 +459,7 @@ func TestAccEphemeralAPIKey_closeFailures(t *testing.T) {
 		env := newTestEnv(t, false)
 		rec := env.interpose(func(w http.ResponseWriter, id string) bool { return onDelete(env, w, id) })
 		cli := newTFCLI(t, env)
-		skipBelowTerraform110(t, cli)
+		cli.skipWithout(featureEphemeral)
 		cli.write(env.providerBlock() + `
 ephemeral "domaintrust_api_key" "test" {
   environment = "testing"
@@ -556,32 +607,5 @@ func (r *keyRecorder) record(resp *httptest.ResponseRecorder) {
 		r.mu.Lock()
 		r.minted = append(r.minted, mintedKey{ID: body.Key.ID, Secret: body.Key.Key, Description: body.Key.Description})
 		r.mu.Unlock()
-	}
-}
-
-// skipBelowTerraform110 is tfversion.SkipBelow(1.10.0) for tests that run the
-// CLI directly: older Terraform has no ephemeral resources.
-func skipBelowTerraform110(t *testing.T, cli *tfCLI) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "terraform", "version", "-json")
-	cmd.Env = cli.env
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("terraform version: %v", err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("terraform version -json: %v\n%s", err, out)
-	}
-	got, err := version.NewVersion(v.Version)
-	if err != nil {
-		t.Fatalf("terraform version %q: %v", v.Version, err)
-	}
-	if got.LessThan(version.Must(version.NewVersion("1.10.0"))) {
-		t.Skipf("Terraform %s has no ephemeral resources (needs 1.10.0 or later)", got)
 	}
 }

@@ -29,6 +29,41 @@ func skipWithoutTFAcc(t *testing.T) {
 	}
 }
 
+// terraformPath is the Terraform or OpenTofu binary the tests run: the one
+// TF_ACC_TERRAFORM_PATH names, as for terraform-plugin-testing, else
+// terraform on PATH.
+func terraformPath(t *testing.T) string {
+	t.Helper()
+	p, err := findTerraform()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func findTerraform() (string, error) {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p, nil
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		return "", fmt.Errorf("set TF_ACC_TERRAFORM_PATH to a Terraform or OpenTofu binary, or put terraform on PATH: %w", err)
+	}
+	return p, nil
+}
+
+// providerAddress is the address the CLI resolves "domaintrust/domaintrust"
+// to: registry.terraform.io for Terraform; OpenTofu resolves it to
+// registry.opentofu.org, which TF_ACC_PROVIDER_HOST names, as for
+// terraform-plugin-testing.
+func providerAddress() string {
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	return host + "/domaintrust/domaintrust"
+}
+
 // tfCLI runs the real terraform binary against this test's in-process
 // provider (through TF_REATTACH_PROVIDERS), so a test can read what a user
 // sees: warnings, which the testing framework does not surface, included.
@@ -36,22 +71,21 @@ func skipWithoutTFAcc(t *testing.T) {
 type tfCLI struct {
 	t   *testing.T
 	dir string
+	bin string // terraformPath
 	env []string
 }
 
 func newTFCLI(t *testing.T, env *testEnv) *tfCLI {
 	t.Helper()
 	skipWithoutTFAcc(t)
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Fatalf("terraform is not on PATH: %v", err)
-	}
+	bin := terraformPath(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
 	server := ctxrelease.NewProtocol6(env.provider()())
 	go func() {
-		err := tf6server.Serve(Address, server,
+		err := tf6server.Serve(providerAddress(), server,
 			tf6server.WithDebug(ctx, reattach, closed),
 			tf6server.WithoutLogStderrOverride(),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
@@ -73,7 +107,7 @@ func newTFCLI(t *testing.T, env *testEnv) *tfCLI {
 		<-closed
 	})
 
-	info, err := json.Marshal(map[string]any{Address: map[string]any{
+	info, err := json.Marshal(map[string]any{providerAddress(): map[string]any{
 		"Protocol":        cfg.Protocol,
 		"ProtocolVersion": cfg.ProtocolVersion,
 		"Pid":             cfg.Pid,
@@ -88,7 +122,7 @@ func newTFCLI(t *testing.T, env *testEnv) *tfCLI {
 	if err := os.WriteFile(cliConfig, []byte("# no registry access in tests\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &tfCLI{t: t, dir: dir, env: append(os.Environ(),
+	return &tfCLI{t: t, dir: dir, bin: bin, env: append(os.Environ(),
 		"TF_REATTACH_PROVIDERS="+string(info),
 		"TF_CLI_CONFIG_FILE="+cliConfig,
 		"CHECKPOINT_DISABLE=1",
@@ -115,7 +149,7 @@ func (c *tfCLI) run(args ...string) (string, error) {
 	if args[0] == "state" {
 		words = 2
 	}
-	cmd := exec.CommandContext(ctx, "terraform", append(args[:words:words], append([]string{"-no-color"}, args[words:]...)...)...)
+	cmd := exec.CommandContext(ctx, c.bin, append(args[:words:words], append([]string{"-no-color"}, args[words:]...)...)...)
 	cmd.Dir = c.dir
 	cmd.Env = c.env
 	out, err := cmd.CombinedOutput()

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-var testingOfflineFiles = []string{"main.tf", "tests/emulator.tftest.hcl", "tests/mock.tftest.hcl"}
+var testingOfflineFiles = []string{"main.tf", "tests/emulator.tftest.hcl", "tests/compare-ids/main.tf", "tests/mock.tftest.hcl"}
 
 // TestAccGuideTestingOffline proves the guide "Testing your configuration
 // offline" (examples/guides/testing-offline) by running the guide's own
@@ -29,13 +29,17 @@ func TestAccGuideTestingOffline(t *testing.T) {
 		cli := newTFCLI(t, env)
 		cli.copyGuideExample("testing-offline", testingOfflineFiles...)
 
+		// What `terraform init` does for the tests' helper module; init itself
+		// would look the provider up in the registry.
+		cli.mustRun("get")
 		out := cli.mustRun("test")
 		expectOutput(t, out,
 			`tests/emulator.tftest.hcl... in progress`, `run "one_key_per_environment"... pass`, `run "renaming_keeps_the_keys"... pass`,
+			`run "renaming_kept_the_key_ids"... pass`,
 			`tests/emulator.tftest.hcl... pass`,
 			`run "one_testing_key_by_default"... pass`, `run "rejects_an_unknown_environment"... pass`, `run "outputs_hold_every_key"... pass`,
 			`tests/mock.tftest.hcl... pass`,
-			"Success! 5 passed, 0 failed.")
+			"Success! 6 passed, 0 failed.")
 		stats := env.emu.Stats()
 		if n := stats.ByRoute["POST /keys"]; n != 2 {
 			t.Errorf("the emulator file created %d keys, want 2 (one per environment)", n)
@@ -45,6 +49,33 @@ func TestAccGuideTestingOffline(t *testing.T) {
 		}
 		if err := env.checkNoKeysLeft(nil); err != nil {
 			t.Errorf("terraform test did not clean up: %v", err)
+		}
+
+		// The helper module tells a replaced key from a kept one.
+		cli.writeFile("tests/replaced.tftest.hcl", `
+run "replaced" {
+  command = plan
+  module {
+    source = "./tests/compare-ids"
+  }
+  variables {
+    before = { testing = "id-1" }
+    after  = { testing = "id-2" }
+  }
+  assert {
+    condition     = output.unchanged
+    error_message = "A key was replaced."
+  }
+}
+`)
+		cli.mustRun("get")
+		if out, err := cli.run("test", "-filter=tests/replaced.tftest.hcl"); err == nil {
+			t.Errorf("compare-ids finds two different ids unchanged:\n%s", out)
+		} else {
+			expectOutput(t, out, "A key was replaced.")
+		}
+		if err := os.Remove(filepath.Join(cli.dir, "tests", "replaced.tftest.hcl")); err != nil {
+			t.Fatal(err)
 		}
 
 		// The mocked file alone, with no credentials and an endpoint that
@@ -93,6 +124,12 @@ func TestAccGuideTestingOffline(t *testing.T) {
 			writeFile(t, p, readGuideExample(t, "testing-offline/"+f))
 		}
 
+		get := exec.CommandContext(ctx, terraformPath(t), "get", "-no-color")
+		get.Dir = work
+		get.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig)
+		if out, err := get.CombinedOutput(); err != nil {
+			t.Fatalf("installing the tests' helper module: %v\n%s", err, out)
+		}
 		cmd := exec.CommandContext(ctx, "bash", "test-against-emulator.sh", "-no-color")
 		cmd.Dir = work
 		// The environment of a CI job: no Domain Trust credentials (the
@@ -103,11 +140,11 @@ func TestAccGuideTestingOffline(t *testing.T) {
 				cmd.Env = append(cmd.Env, kv)
 			}
 		}
-		cmd.Env = append(cmd.Env, "PROVIDER_SRC="+root, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+		cmd.Env = append(cmd.Env, "TERRAFORM="+terraformPath(t), "PROVIDER_SRC="+root, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("test-against-emulator.sh: %v\n%s", err, out)
 		}
-		expectOutput(t, string(out), "Success! 5 passed, 0 failed.")
+		expectOutput(t, string(out), "Success! 6 passed, 0 failed.")
 	})
 }

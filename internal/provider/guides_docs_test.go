@@ -17,7 +17,7 @@ var guideExamples = map[string][]string{
 	"zero-downtime-rotation":  {"zero-downtime-rotation/main.tf", "zero-downtime-rotation/deliver-key.sh"},
 	"adopting-dashboard-keys": {"adopting-dashboard-keys/find/main.tf", "adopting-dashboard-keys/one-key/main.tf", "adopting-dashboard-keys/many-keys/main.tf", "adopting-dashboard-keys/many-keys/dashboard-keys.tfvars"},
 	"auditing-keys":           {"auditing-keys/main.tf"},
-	"testing-offline":         {"testing-offline/main.tf", "testing-offline/tests/emulator.tftest.hcl", "testing-offline/tests/mock.tftest.hcl", "testing-offline/test-against-emulator.sh"},
+	"testing-offline":         {"testing-offline/main.tf", "testing-offline/tests/emulator.tftest.hcl", "testing-offline/tests/compare-ids/main.tf", "testing-offline/tests/mock.tftest.hcl", "testing-offline/test-against-emulator.sh"},
 	"relative-expiration":     {"relative-expiration/main.tf"},
 }
 

@@ -52,7 +52,7 @@ resource "domaintrust_api_key" "test" {
 	}
 	run := func(args ...string) {
 		t.Helper()
-		cmd := exec.CommandContext(ctx, "terraform", args...)
+		cmd := exec.CommandContext(ctx, terraformPath(t), args...)
 		cmd.Dir = work
 		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 			"TF_LOG=trace", "TF_LOG_PATH="+logPath, "TF_REATTACH_PROVIDERS=")

@@ -7,6 +7,8 @@
 #   PROVIDER_SRC  a checkout of github.com/domaintrust/terraform-provider-domaintrust,
 #                 at the tag of the provider version you use. The emulator is
 #                 built from it, which needs Go.
+#   TERRAFORM     the command to run the tests with: terraform (the default),
+#                 a path to another Terraform, or tofu for OpenTofu.
 #
 # The emulator and its files are removed when the script exits, also when a
 # test fails.
@@ -45,4 +47,4 @@ set -a
 . "$work/emulator.env"
 set +a
 
-terraform test "$@"
+"${TERRAFORM:-terraform}" test "$@"

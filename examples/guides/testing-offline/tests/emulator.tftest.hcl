@@ -31,20 +31,36 @@ run "one_key_per_environment" {
   }
 }
 
-# A new description updates the keys in place: same ids, so nothing that
-# holds the values needs a new one.
+# A new description updates the keys in place.
 run "renaming_keeps_the_keys" {
   variables {
     service = "terraform test, renamed"
   }
 
   assert {
-    condition     = output.key_ids == run.one_key_per_environment.key_ids
-    error_message = "Changing the description replaced a key."
+    condition     = domaintrust_api_key.this["production"].description == "terraform test, renamed (production)"
+    error_message = "The description was not updated."
+  }
+}
+
+# Same ids as before, so nothing that holds the values needs a new one. The
+# comparison runs in a helper module: both terraform test and tofu test pass
+# an earlier run's outputs to a run's variables, but tofu test does not let an
+# assertion refer to them.
+run "renaming_kept_the_key_ids" {
+  command = plan
+
+  module {
+    source = "./tests/compare-ids"
+  }
+
+  variables {
+    before = run.one_key_per_environment.key_ids
+    after  = run.renaming_keeps_the_keys.key_ids
   }
 
   assert {
-    condition     = domaintrust_api_key.this["production"].description == "terraform test, renamed (production)"
-    error_message = "The description was not updated."
+    condition     = output.unchanged
+    error_message = "Changing the description replaced a key."
   }
 }

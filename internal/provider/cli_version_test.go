@@ -1,0 +1,148 @@
+// What the CLI under test is, Terraform or OpenTofu, and which features it
+// has: tests of a feature skip, by version, where the CLI lacks it.
+
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// cliFeature is a feature of the CLI that tests need, with the first
+// Terraform and the first OpenTofu release that have it; tofuMin is "" while
+// no OpenTofu release has it.
+type cliFeature struct {
+	name, terraformMin, tofuMin string
+}
+
+var (
+	featureEphemeral     = cliFeature{"ephemeral resources", "1.10.0", "1.11.0"}
+	featureIdentity      = cliFeature{"resource identity", "1.12.0", "1.12.0"}
+	featureListResources = cliFeature{"list resources (terraform query)", "1.14.0", ""}
+	featureActions       = cliFeature{"actions", "1.14.0", ""}
+)
+
+var _ tfversion.TerraformVersionCheck = cliFeature{}
+
+// CheckTerraformVersion makes a cliFeature a TerraformVersionCheck for
+// resource.TestCase, like tfversion.SkipBelow but aware of OpenTofu.
+func (f cliFeature) CheckTerraformVersion(ctx context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	bin, err := findTerraform()
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	v, err := readCLIVersion(ctx, bin, os.Environ())
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	resp.Skip = f.missing(v)
+}
+
+// missing says why v lacks the feature, or "" when it has it.
+func (f cliFeature) missing(v cliVersion) string {
+	name, min := "Terraform", f.terraformMin
+	if v.openTofu {
+		name, min = "OpenTofu", f.tofuMin
+	}
+	if min == "" {
+		return fmt.Sprintf("%s %s has no %s", name, v.version, f.name)
+	}
+	if v.version.LessThan(version.Must(version.NewVersion(min))) {
+		return fmt.Sprintf("%s %s has no %s (needs %s or later)", name, v.version, f.name, min)
+	}
+	return ""
+}
+
+// cliVersion is what the CLI under test says of itself.
+type cliVersion struct {
+	version  *version.Version
+	openTofu bool
+}
+
+// readCLIVersion runs `version -json` on bin. Terraform and OpenTofu both
+// answer {"terraform_version": ...}; only OpenTofu's plain `version` names
+// OpenTofu.
+func readCLIVersion(ctx context.Context, bin string, env []string) (cliVersion, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	run := func(args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("%s %v: %w", bin, args, err)
+		}
+		return out, nil
+	}
+	out, err := run("version", "-json")
+	if err != nil {
+		return cliVersion{}, err
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return cliVersion{}, fmt.Errorf("%s version -json: %w\n%s", bin, err, out)
+	}
+	parsed, err := version.NewVersion(v.Version)
+	if err != nil {
+		return cliVersion{}, fmt.Errorf("%s version %q: %w", bin, v.Version, err)
+	}
+	plain, err := run("version")
+	if err != nil {
+		return cliVersion{}, err
+	}
+	return cliVersion{version: parsed, openTofu: bytes.Contains(plain, []byte("OpenTofu"))}, nil
+}
+
+// skipWithout skips the harness's test where its CLI lacks the feature.
+func (c *tfCLI) skipWithout(f cliFeature) {
+	c.t.Helper()
+	v, err := readCLIVersion(context.Background(), c.bin, c.env)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if why := f.missing(v); why != "" {
+		c.t.Skip(why)
+	}
+}
+
+func TestCLIFeatureMissing(t *testing.T) {
+	v := func(s string, openTofu bool) cliVersion {
+		return cliVersion{version: version.Must(version.NewVersion(s)), openTofu: openTofu}
+	}
+	cases := []struct {
+		feature cliFeature
+		cli     cliVersion
+		skip    bool
+	}{
+		{featureEphemeral, v("1.11.4", false), false},
+		{featureEphemeral, v("1.9.8", false), true},
+		{featureEphemeral, v("1.10.7", true), true},
+		{featureEphemeral, v("1.11.0", true), false},
+		{featureIdentity, v("1.11.4", false), true},
+		{featureIdentity, v("1.12.6", true), false},
+		{featureIdentity, v("1.11.5", true), true},
+		{featureListResources, v("1.15.0", false), false},
+		{featureListResources, v("1.13.4", false), true},
+		{featureListResources, v("1.15.0", true), true}, // no OpenTofu release has them
+		{featureActions, v("1.14.0", false), false},
+		{featureActions, v("1.14.0-beta1", false), true},
+	}
+	for _, c := range cases {
+		if got := c.feature.missing(c.cli); (got != "") != c.skip {
+			t.Errorf("%s on %s (OpenTofu %v): missing = %q, want a skip: %v", c.feature.name, c.cli.version, c.cli.openTofu, got, c.skip)
+		}
+	}
+}
