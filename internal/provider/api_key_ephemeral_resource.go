@@ -114,6 +114,12 @@ func (r *apiKeyEphemeralResource) Configure(_ context.Context, req ephemeral.Con
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// openTofuReportedVersion is the Terraform version that OpenTofu 1.12 and
+// later report to every provider (its VersionToImpersonateForProviders);
+// Terraform 1.13.0 itself reports it too. The protocol tells the two apart
+// nowhere else: both send the same client capabilities with Open.
+const openTofuReportedVersion = "1.13.0"
+
 func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var cfg apiKeyEphemeralModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -132,11 +138,19 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		// happens only during plan. A client that can take a deferral gets
 		// one. Terraform without deferrals accepts an unknown result and
 		// opens the resource again during apply, when the provider is
-		// configured. OpenTofu rejects an unknown result; it defers opening
-		// by itself when the ephemeral block's depends_on has pending
-		// changes, which the resource's page tells OpenTofu users to add.
+		// configured. OpenTofu rejects an unknown result as a provider bug;
+		// it opens the resource at apply by itself when the ephemeral
+		// block's depends_on has pending changes.
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &ephemeral.Deferred{Reason: ephemeral.DeferredReasonProviderConfigUnknown}
+			return
+		}
+		if r.data.clientVersion == openTofuReportedVersion {
+			resp.Diagnostics.AddError("Provider configuration known only at apply",
+				"The domaintrust provider's configuration depends on values that are known only after apply, so "+
+					"it cannot create this key during the plan, and OpenTofu does not accept a value that is not "+
+					"known yet. Add the resources the provider block depends on to this ephemeral block's "+
+					"depends_on: OpenTofu then opens it during apply, when the provider is configured.")
 			return
 		}
 		cfg.ID, cfg.Key, cfg.Expiration = types.StringUnknown(), types.StringUnknown(), timestampUnknown()

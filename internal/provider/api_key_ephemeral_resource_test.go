@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -262,11 +263,12 @@ resource "echo" "test" {}
 
 // TestEphemeralAPIKeyOpenWithProviderUnknown opens the ephemeral resource
 // while the provider block is unknown (plan): a client that can take a
-// deferral gets one and nothing is created; any other client gets an unknown
-// result, which Terraform accepts during plan.
+// deferral gets one and nothing is created; a client that reports OpenTofu's
+// version gets an error that says what to do; any other client gets an
+// unknown result, which Terraform accepts during plan.
 func TestEphemeralAPIKeyOpenWithProviderUnknown(t *testing.T) {
 	ctx := context.Background()
-	r := &apiKeyEphemeralResource{data: &providerData{clock: clock.NewMock()}}
+	r := &apiKeyEphemeralResource{data: &providerData{clock: clock.NewMock(), clientVersion: "1.11.4"}}
 	var sr ephemeral.SchemaResponse
 	r.Schema(ctx, ephemeral.SchemaRequest{}, &sr)
 	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
@@ -282,9 +284,6 @@ func TestEphemeralAPIKeyOpenWithProviderUnknown(t *testing.T) {
 		}
 		resp := ephemeral.OpenResponse{Result: tfsdk.EphemeralResultData{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
 		r.Open(ctx, req, &resp)
-		if resp.Diagnostics.HasError() {
-			t.Fatalf("deferral allowed %v: %v", deferralAllowed, resp.Diagnostics)
-		}
 		return resp
 	}
 
@@ -299,8 +298,17 @@ func TestEphemeralAPIKeyOpenWithProviderUnknown(t *testing.T) {
 	}
 	var key types.String
 	unknown.Diagnostics.Append(unknown.Result.GetAttribute(ctx, path.Root("key"), &key)...)
-	if !key.IsUnknown() {
-		t.Errorf("without deferral: key = %v, want unknown", key)
+	if unknown.Diagnostics.HasError() || !key.IsUnknown() {
+		t.Errorf("without deferral: key = %v, diagnostics %v; want unknown, no error", key, unknown.Diagnostics)
+	}
+
+	r.data.clientVersion = openTofuReportedVersion
+	tofu := open(false)
+	if !tofu.Diagnostics.HasError() || !strings.Contains(tofu.Diagnostics.Errors()[0].Detail(), "depends_on") {
+		t.Errorf("OpenTofu: diagnostics %v, want an error that says to add depends_on", tofu.Diagnostics)
+	}
+	if again := open(true); again.Deferred == nil || again.Diagnostics.HasError() {
+		t.Errorf("OpenTofu with deferral allowed: Deferred = %+v, diagnostics %v; want a deferral", again.Deferred, again.Diagnostics)
 	}
 }
 
@@ -607,5 +615,63 @@ func (r *keyRecorder) record(resp *httptest.ResponseRecorder) {
 		r.mu.Lock()
 		r.minted = append(r.minted, mintedKey{ID: body.Key.ID, Secret: body.Key.Key, Description: body.Key.Description})
 		r.mu.Unlock()
+	}
+}
+
+// TestEphemeralAPIKeyOpenAsOpenTofu goes through the protocol server as
+// OpenTofu 1.12 does during a plan whose provider block is known only at
+// apply: Configure with an unknown API key and the version OpenTofu reports,
+// then Open without deferral. The answer is an error that says what to do,
+// not a value OpenTofu would call a provider bug.
+func TestEphemeralAPIKeyOpenAsOpenTofu(t *testing.T) {
+	ctx := context.Background()
+	env := newTestEnv(t, false)
+	server, err := env.factories()["domaintrust"]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dynamic := func(s *tfprotov6.Schema, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
+		typ := s.ValueType().(tftypes.Object)
+		vals := map[string]tftypes.Value{}
+		for name, at := range typ.AttributeTypes {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+		maps.Copy(vals, set)
+		dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &dv
+	}
+	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
+		TerraformVersion: openTofuReportedVersion,
+		Config: dynamic(schemas.Provider, map[string]tftypes.Value{
+			"endpoint": tftypes.NewValue(tftypes.String, env.endpoint),
+			"api_key":  tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+		}),
+	})
+	if err != nil || len(configured.Diagnostics) > 0 {
+		t.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
+	}
+	opened, err := server.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{
+		TypeName: "domaintrust_api_key",
+		Config: dynamic(schemas.EphemeralResourceSchemas["domaintrust_api_key"], map[string]tftypes.Value{
+			"environment": tftypes.NewValue(tftypes.String, "testing"),
+		}),
+		ClientCapabilities: &tfprotov6.OpenEphemeralResourceClientCapabilities{DeferralAllowed: false},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(opened.Diagnostics) != 1 || opened.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError ||
+		!strings.Contains(opened.Diagnostics[0].Detail, "depends_on") {
+		t.Fatalf("OpenEphemeralResource: diagnostics %+v, want one error that says to add depends_on", opened.Diagnostics)
+	}
+	if n := env.emu.Stats().ByRoute["POST /keys"]; n != 0 {
+		t.Errorf("%d keys created during a plan that cannot use them", n)
 	}
 }

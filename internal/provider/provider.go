@@ -136,7 +136,7 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 	if cfg.APIKey.IsUnknown() || cfg.Endpoint.IsUnknown() || cfg.MaxRetries.IsUnknown() ||
 		cfg.RequestTimeout.IsUnknown() || cfg.SkipCredentialsValidation.IsUnknown() {
 		tflog.Debug(ctx, "provider configuration has unknown values; deferring client set-up")
-		p.handOut(resp, &providerData{clock: p.clock})
+		p.handOut(resp, &providerData{clock: p.clock, clientVersion: req.TerraformVersion})
 		return
 	}
 	conf, skipCheck := p.clientConfig(cfg, req.TerraformVersion, &resp.Diagnostics)

@@ -37,6 +37,9 @@ type providerData struct {
 	creates  *createCoordinator
 	endpoint string
 	proof    *endpointProof
+	// clientVersion is the Terraform version the client reported at
+	// Configure; the ephemeral resource reads it only while unconfigured.
+	clientVersion string
 }
 
 func newProviderData(api keyAPI, clk clock.Clock, endpoint string) *providerData {
