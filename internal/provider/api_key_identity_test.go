@@ -1,8 +1,17 @@
 package provider
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -230,3 +239,50 @@ func TestProtocolIdentity_import(t *testing.T) {
 		}
 	})
 }
+
+// TestAccAPIKey_identity runs through Terraform 1.12+: the identity in
+// state after create and update, an import block with `identity`, and the
+// configuration Terraform generates for it. It skips on older Terraform.
+func TestAccAPIKey_identity(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	exp := env.future(30 * day)
+	config := func(description string) string {
+		return keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = %q
+  expiration  = %q`, description, exp))
+	}
+	identityIsID := []statecheck.StateCheck{
+		statecheck.ExpectIdentity(keyAddr, map[string]knownvalue.Check{"id": knownvalue.StringRegexp(uuidPattern)}),
+		statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoKeysLeft,
+		Steps: []resource.TestStep{
+			{Config: config("identity"), ConfigStateChecks: identityIsID},
+			{
+				Config:            config("identity, updated"),
+				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+				ConfigStateChecks: identityIsID,
+			},
+			{
+				ResourceName:    keyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				// Only the provider: Terraform writes the resource block.
+				Config:          env.providerBlock(),
+				ResourceName:    keyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				GenerateConfig:  true,
+			},
+		},
+	})
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
