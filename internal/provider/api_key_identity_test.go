@@ -175,6 +175,24 @@ func TestProtocolIdentity_lifecycle(t *testing.T) {
 			if k, _ := env.emu.Key(id); k.Description != "identity, updated" {
 				t.Fatalf("the emulator's key has description %q: the update was not sent", k.Description)
 			}
+
+			// A key deleted outside Terraform leaves state, with no error
+			// about a missing identity when Terraform sent none.
+			if err := env.emu.DeleteKeyOutOfBand(id); err != nil {
+				t.Fatal(err)
+			}
+			readReq = &tfprotov6.ReadResourceRequest{TypeName: keyType, CurrentState: updated.NewState}
+			if tc.sendIdentity {
+				readReq.CurrentIdentity = updated.NewIdentity
+			}
+			gone, err := p.srv.ReadResource(p.ctx, readReq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.requireNoErrors("read of a deleted key", gone.Diagnostics)
+			if attrs := p.attributes(s, gone.NewState); attrs != nil {
+				t.Fatalf("a deleted key stays in state: %v", attrs)
+			}
 		})
 	}
 }

@@ -210,6 +210,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 			resp.Diagnostics.AddWarning("API key deleted outside Terraform", deletedDetail(state))
 		}
 		resp.State.RemoveResource(ctx)
+		// The framework (v1.19) wants an identity even from a read that
+		// removes the resource; Terraform before 1.12 sends none to keep.
+		setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 		return
 	}
 	if err != nil {
