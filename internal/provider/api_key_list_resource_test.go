@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
@@ -252,5 +259,73 @@ func TestProtocolList_errors(t *testing.T) {
 		if diags := p.validateList(map[string]tftypes.Value{"environment": stringValue("testing")}); hasError(diags) {
 			t.Errorf("a valid configuration fails validation:\n%s", diagnosticsText(diags))
 		}
+	})
+}
+
+// TestAccAPIKeyList_query runs `terraform query` (Terraform 1.14+) with the
+// list resource: identities, display names, resource objects without the
+// secret, filters and the list block's limit. It skips on older Terraform.
+func TestAccAPIKeyList_query(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	now := env.clock.Now()
+	first, _ := env.issueKey(env.boot.UserID, testingKey("billing sync", now.Add(10*day)))
+	second, _ := env.issueKey(env.boot.UserID, testingKey("", now.Add(20*day)))
+	byID := func(id string) queryfilter.QueryFilter {
+		return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+	}
+	listBlock := func(name, extra string) string {
+		return fmt.Sprintf(`
+list "domaintrust_api_key" %q {
+  provider = domaintrust
+%s
+  config {
+    environment    = "testing"
+    expires_before = %q
+  }
+}
+`, name, extra, env.future(60*day))
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			// The provider block lives in the root module's .tf files; the
+			// query steps add .tfquery.hcl files beside it.
+			{Config: env.providerBlock()},
+			{
+				Query:  true,
+				Config: listBlock("found", "  include_resource = true") + listBlock("first_only", "  limit = 1"),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("domaintrust_api_key.found", 2),
+					querycheck.ExpectIdentity("domaintrust_api_key.found", map[string]knownvalue.Check{"id": knownvalue.StringExact(first.ID)}),
+					querycheck.ExpectIdentity("domaintrust_api_key.found", map[string]knownvalue.Check{"id": knownvalue.StringExact(second.ID)}),
+					querycheck.ExpectResourceDisplayName("domaintrust_api_key.found", byID(first.ID),
+						knownvalue.StringExact(fmt.Sprintf("billing sync (testing, expires %s)", rfc3339(first.Expiry)))),
+					querycheck.ExpectResourceDisplayName("domaintrust_api_key.found", byID(second.ID),
+						knownvalue.StringExact(fmt.Sprintf("(no description) (testing, expires %s)", rfc3339(second.Expiry)))),
+					querycheck.ExpectResourceKnownValues("domaintrust_api_key.found", byID(first.ID), []querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("description"), KnownValue: knownvalue.StringExact("billing sync")},
+						{Path: tfjsonpath.New("environment"), KnownValue: knownvalue.StringExact("testing")},
+						{Path: tfjsonpath.New("expiration"), KnownValue: knownvalue.StringExact(rfc3339(first.Expiry))},
+						{Path: tfjsonpath.New("user_id"), KnownValue: knownvalue.StringExact(env.boot.UserID)},
+						{Path: tfjsonpath.New("key"), KnownValue: knownvalue.Null()},
+					}),
+					querycheck.ExpectLength("domaintrust_api_key.first_only", 1),
+				},
+			},
+			{
+				Query: true,
+				Config: `
+list "domaintrust_api_key" "invalid" {
+  provider = domaintrust
+  config {
+    environment = "staging"
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)environment.*value\s+must\s+be\s+one\s+of`),
+			},
+		},
 	})
 }
