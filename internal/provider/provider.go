@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -32,6 +33,7 @@ var (
 	_ provider.Provider                       = (*domainTrustProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*domainTrustProvider)(nil)
 	_ provider.ProviderWithListResources      = (*domainTrustProvider)(nil)
+	_ provider.ProviderWithActions            = (*domainTrustProvider)(nil)
 )
 
 // Option changes how a provider instance is built; tests use it to inject a
@@ -167,6 +169,7 @@ func (p *domainTrustProvider) handOut(resp *provider.ConfigureResponse, data *pr
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // clientConfig resolves the provider block, the environment and the
@@ -235,6 +238,12 @@ func (p *domainTrustProvider) EphemeralResources(_ context.Context) []func() eph
 func (p *domainTrustProvider) ListResources(_ context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		func() list.ListResource { return &apiKeyListResource{} },
+	}
+}
+
+func (p *domainTrustProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		func() action.Action { return &revokeAPIKeyAction{} },
 	}
 }
 
