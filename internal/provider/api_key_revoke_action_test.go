@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -8,6 +9,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
 // The revoke action through the protocol, as Terraform 1.14 plans and
@@ -199,5 +203,49 @@ func TestProtocolRevokeAction_errors(t *testing.T) {
 			t.Fatal(err)
 		}
 		requireErrorAt(t, resp.Diagnostics, tftypes.NewAttributePath().WithAttributeName("id"), "")
+	})
+}
+
+// TestAccRevokeAction_trigger runs the action through Terraform 1.14+, from
+// an action_trigger on a terraform_data, and proves the key deleted. It
+// skips on older Terraform.
+func TestAccRevokeAction_trigger(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	k, secret := env.issueKey(env.boot.UserID, testingKey("leaked", env.clock.Now().Add(30*day)))
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerBlock() + fmt.Sprintf(`
+action "domaintrust_revoke_api_key" "leaked" {
+  config {
+    id = %q
+  }
+}
+
+resource "terraform_data" "incident" {
+  input = "INC-1234"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.domaintrust_revoke_api_key.leaked]
+    }
+  }
+}
+`, k.ID),
+				Check: func(*terraform.State) error {
+					if _, ok := env.emu.Key(k.ID); ok {
+						return fmt.Errorf("key %s still exists after the action ran", k.ID)
+					}
+					if env.emu.Authenticates(secret) {
+						return fmt.Errorf("key %s still authenticates", k.ID)
+					}
+					return nil
+				},
+			},
+		},
 	})
 }
