@@ -19,6 +19,8 @@ var guideExamples = map[string][]string{
 	"auditing-keys":           {"auditing-keys/main.tf"},
 	"testing-offline":         {"testing-offline/main.tf", "testing-offline/tests/emulator.tftest.hcl", "testing-offline/tests/mock.tftest.hcl", "testing-offline/test-against-emulator.sh"},
 	"relative-expiration":     {"relative-expiration/main.tf"},
+	"responding-to-a-leaked-key": {"responding-to-a-leaked-key/revoke/main.tf", "responding-to-a-leaked-key/replace/main.tf",
+		"responding-to-a-leaked-key/check/main.tf"},
 }
 
 var embedded = regexp.MustCompile(`\{\{\s*(?:tffile|codefile\s+"[^"]*")\s+"([^"]+)"\s*\}\}`)
