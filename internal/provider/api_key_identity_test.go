@@ -292,8 +292,8 @@ func TestAccAPIKey_identity(t *testing.T) {
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 			},
 			{
-				// Only the provider: Terraform writes the resource block.
-				Config:          env.providerBlock(),
+				// Terraform writes the configuration of the imported key (the
+				// testing framework imports it to domaintrust_api_key.generated).
 				ResourceName:    keyAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
