@@ -181,21 +181,33 @@ func TestProtocolList_pagesAndLimit(t *testing.T) {
 func TestProtocolList_includeResource(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
-	k, secret := env.issueKey(env.boot.UserID, testingKey("dashboard key", env.clock.Now().Add(30*day)))
+	described, secret := env.issueKey(env.boot.UserID, testingKey("dashboard key", env.clock.Now().Add(30*day)))
+	undescribed, _ := env.issueKey(env.boot.UserID, testingKey("", env.clock.Now().Add(40*day)))
 	p := env.protocol(t)
 	s := p.keySchema()
 
 	results := p.list(map[string]tftypes.Value{"expires_before": stringValue(env.future(60 * day))}, true, 0)
-	if len(results) != 1 {
-		t.Fatalf("%d results, want 1", len(results))
+	if ids := p.listedIDs(results); len(ids) != 2 {
+		t.Fatalf("listed %v, want %s and %s", ids, described.ID, undescribed.ID)
 	}
-	p.requireNoErrors("list", results[0].Diagnostics)
-	if results[0].Resource == nil {
+	for _, result := range results {
+		t.Run(result.DisplayName, func(t *testing.T) {
+			checkListedResource(t, p, s, result, secret)
+		})
+	}
+}
+
+// checkListedResource: the listed object is what import and read give, holds
+// no secret, and the configuration Terraform generates from it plans no change.
+func checkListedResource(t *testing.T, p *protocolProvider, s *tfprotov6.Schema, result tfprotov6.ListResourceResult, secret string) {
+	t.Helper()
+	if result.Resource == nil {
 		t.Fatal("no resource object with include_resource")
 	}
-	listed := p.attributes(s, results[0].Resource)
+	listed := p.attributes(s, result.Resource)
+	id := p.identityID(result.Identity)
 
-	imported, err := p.srv.ImportResourceState(p.ctx, &tfprotov6.ImportResourceStateRequest{TypeName: keyType, Identity: results[0].Identity})
+	imported, err := p.srv.ImportResourceState(p.ctx, &tfprotov6.ImportResourceStateRequest{TypeName: keyType, Identity: result.Identity})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,11 +225,54 @@ func TestProtocolList_includeResource(t *testing.T) {
 			t.Errorf("%s: listed %s, import and read give %s", name, listed[name], readBack[name])
 		}
 	}
-	if str(t, listed["id"]) != k.ID || str(t, listed["key"]) != "<null>" {
-		t.Errorf("listed id %s, key %s; want %s and null", str(t, listed["id"]), str(t, listed["key"]), k.ID)
+	if str(t, listed["id"]) != id || str(t, listed["key"]) != "<null>" {
+		t.Errorf("listed id %s, key %s; want %s and null", str(t, listed["id"]), str(t, listed["key"]), id)
 	}
 	if strings.Contains(fmt.Sprint(listed), secret) {
-		t.Error("the resource object holds the secret")
+		t.Error("the resource object holds a secret")
+	}
+
+	// terraform query -generate-config-out: Terraform asks the provider for
+	// the configuration of the listed object, then plans the import with it.
+	gen, err := p.srv.GenerateResourceConfig(p.ctx, &tfprotov6.GenerateResourceConfigRequest{TypeName: keyType, State: result.Resource})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.requireNoErrors("GenerateResourceConfig", gen.Diagnostics)
+	config := p.attributes(s, gen.Config)
+	for _, name := range []string{"environment", "description", "expiration", "user_id"} {
+		if name == "description" && str(t, readBack[name]) == "" {
+			continue // left out; the attribute's default is ""
+		}
+		if !config[name].Equal(readBack[name]) {
+			t.Errorf("generated %s = %s, want %s", name, config[name], readBack[name])
+		}
+	}
+	// Terraform's proposed new state: the configuration, with what it leaves
+	// null taken from the prior state.
+	proposed := map[string]tftypes.Value{}
+	for name, v := range readBack {
+		proposed[name] = v
+		if !config[name].IsNull() {
+			proposed[name] = config[name]
+		}
+	}
+	plan, err := p.srv.PlanResourceChange(p.ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: keyType, PriorState: read.NewState, ProposedNewState: p.dynamic(s, proposed), Config: gen.Config,
+		PriorIdentity: read.NewIdentity,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.requireNoErrors("plan with the generated configuration", plan.Diagnostics)
+	if len(plan.RequiresReplace) != 0 {
+		t.Errorf("the generated configuration replaces the key: %v", plan.RequiresReplace)
+	}
+	planned := p.attributes(s, plan.PlannedState)
+	for name := range readBack {
+		if !planned[name].Equal(readBack[name]) {
+			t.Errorf("the generated configuration changes %s: %s -> %s", name, readBack[name], planned[name])
+		}
 	}
 }
 
