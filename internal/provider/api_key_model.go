@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"time"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
@@ -23,6 +24,23 @@ type apiKeyModel struct {
 	UserID           types.String `tfsdk:"user_id"`
 	Key              types.String `tfsdk:"key"`
 	Created          timestamp    `tfsdk:"created"`
+}
+
+// importedKeyState is the state an imported key has once read: what the API
+// shows, no secret (the API shows it only at creation), and neither
+// rotation nor triggers, which exist only in configuration.
+func importedKeyState(k *client.Key) apiKeyModel {
+	return apiKeyModel{
+		ID:               types.StringValue(k.ID),
+		Environment:      types.StringValue(k.Environment),
+		Description:      types.StringValue(k.Description),
+		Expiration:       timestampOf(k.Expiry),
+		Rotation:         types.ObjectNull(rotationAttribute().GetType().(types.ObjectType).AttrTypes),
+		RotationTriggers: types.MapNull(types.StringType),
+		UserID:           types.StringValue(k.UserID),
+		Key:              types.StringNull(),
+		Created:          timestampOf(k.Created),
+	}
 }
 
 // rotationSettings is the rotation block, parsed; the texts are kept so that

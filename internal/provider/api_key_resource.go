@@ -162,6 +162,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	plan.Created = timestampOf(key.Created)
 	plan.Expiration = keepInstantText(plan.Expiration, key.Expiry)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setKeyIdentity(ctx, resp.Identity, key.ID, &resp.Diagnostics)
 }
 
 // plannedExpiry is the expiry to send on create: the configured expiration,
@@ -209,6 +210,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 			resp.Diagnostics.AddWarning("API key deleted outside Terraform", deletedDetail(state))
 		}
 		resp.State.RemoveResource(ctx)
+		// The framework (v1.19) wants an identity even from a read that
+		// removes the resource; Terraform before 1.12 sends none to keep.
+		setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 		return
 	}
 	if err != nil {
@@ -225,6 +229,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		{"created", state.Created, keepInstantText(state.Created, key.Created)},
 		{"expiration", state.Expiration, keepInstantText(state.Expiration, key.Expiry)},
 	})
+	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -266,6 +271,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// Attributes the API never changes in place keep their state values.
 	plan.ID, plan.Key, plan.Created, plan.UserID = state.ID, state.Key, state.Created, state.UserID
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	// Set here, not only passed through: Terraform before 1.12 plans no
+	// identity, and an update that returns none fails in the framework.
+	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -280,19 +288,31 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
+// ImportState takes the key's id from `terraform import`, an import block's
+// `id`, or (Terraform 1.12+) an import block's `identity`.
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, err := uuid.Parse(req.ID); err != nil {
-		resp.Diagnostics.AddError("Invalid import id",
+	id, what := req.ID, "import id"
+	if id == "" && req.Identity != nil {
+		var fromIdentity types.String
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("id"), &fromIdentity)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id, what = fromIdentity.ValueString(), "import identity"
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		resp.Diagnostics.AddError("Invalid "+what,
 			fmt.Sprintf("%q is not a Domain Trust API key id. Import by the key's id, a UUID such as "+
-				"0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70, as shown in the Domain Trust dashboard or by the "+
-				"domaintrust_api_keys data source.", req.ID))
+				"0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70, as shown in the Domain Trust dashboard, by the "+
+				"domaintrust_api_keys data source or by terraform query.", id))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	setKeyIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.AddWarning("Imported key has no secret value",
 		fmt.Sprintf("Domain Trust shows a key's secret value only once, when the key is created, so `key` of the "+
 			"imported key %s stays null. Everything else is managed as usual. If you need the value in Terraform, "+
-			"replace the key (terraform apply -replace=...) to mint a new one.", req.ID))
+			"replace the key (terraform apply -replace=...) to mint a new one.", id))
 }
 
 // rotationAttribute is the schema of the rotation block.

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-version"
+
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
 
@@ -136,5 +138,47 @@ func TestAccGuideAdoptingDashboardKeys(t *testing.T) {
 	one.mustRun("destroy", "-auto-approve", "-input=false")
 	if err := env.checkNoKeysLeft(nil); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestAccGuideAdoptingDashboardKeys_query proves the guide's terraform query
+// path (examples/guides/adopting-dashboard-keys/query), Terraform 1.14+:
+// query finds the keys, -generate-config-out writes resource and import
+// blocks, and the plan then has only the imports; nothing remote changes.
+func TestAccGuideAdoptingDashboardKeys_query(t *testing.T) {
+	skipBelowTerraform(t, version.Must(version.NewVersion("1.14.0")))
+	env := newTestEnv(t, true)
+	env.useEnvCredentials(t)
+	expiry := func(s string) time.Time {
+		t.Helper()
+		e, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	billing, _ := env.issueKey(env.boot.UserID, testingKey("Billing sync", expiry("2029-01-31T00:00:00Z")))
+	soar, _ := env.issueKey(env.boot.UserID, emulator.KeySpec{Environment: "production", Description: "SOAR playbook: enrich phishing reports", Expiry: expiry("2030-06-30T00:00:00Z")})
+	env.issueKey(env.boot.UserID, testingKey("Too new to adopt", expiry("2032-01-01T00:00:00Z")))
+	eventsBefore := len(env.emu.Events())
+
+	cli := newTFCLI(t, env)
+	cli.copyGuideExample("adopting-dashboard-keys/query", "main.tf", "keys.tfquery.hcl")
+	out := cli.mustRun("query")
+	expectOutput(t, out, billing.ID, soar.ID, "Billing sync (testing, expires 2029-01-31T00:00:00Z)")
+	if strings.Contains(out, "Too new to adopt") || strings.Contains(out, env.boot.KeyID) {
+		t.Errorf("query lists keys its filter leaves out:\n%s", out)
+	}
+
+	cli.mustRun("query", "-generate-config-out=generated.tf")
+	generated := cli.readFile("generated.tf")
+	expectOutput(t, generated, `resource "domaintrust_api_key"`, "identity", billing.ID, soar.ID,
+		`"Billing sync"`, `"production"`, `"2030-06-30T00:00:00Z"`, `"2029-01-31T00:00:00Z"`)
+	out = cli.mustRun("plan", "-input=false")
+	expectOutput(t, out, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.")
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	cli.expectEmptyPlan()
+	if ev := env.emu.Events()[eventsBefore:]; len(ev) != 0 {
+		t.Errorf("adopting changed keys: %+v", ev)
 	}
 }

@@ -8,9 +8,11 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -30,6 +32,8 @@ const Address = "registry.terraform.io/domaintrust/domaintrust"
 var (
 	_ provider.Provider                       = (*domainTrustProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*domainTrustProvider)(nil)
+	_ provider.ProviderWithListResources      = (*domainTrustProvider)(nil)
+	_ provider.ProviderWithActions            = (*domainTrustProvider)(nil)
 )
 
 // Option changes how a provider instance is built; tests use it to inject a
@@ -164,6 +168,8 @@ func (p *domainTrustProvider) handOut(resp *provider.ConfigureResponse, data *pr
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // clientConfig resolves the provider block, the environment and the
@@ -226,6 +232,18 @@ func (p *domainTrustProvider) DataSources(_ context.Context) []func() datasource
 func (p *domainTrustProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		func() ephemeral.EphemeralResource { return &apiKeyEphemeralResource{} },
+	}
+}
+
+func (p *domainTrustProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		func() list.ListResource { return &apiKeyListResource{} },
+	}
+}
+
+func (p *domainTrustProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		func() action.Action { return &revokeAPIKeyAction{} },
 	}
 }
 

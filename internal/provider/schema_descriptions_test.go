@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
@@ -57,6 +59,22 @@ func TestEveryAttributeHasADescription(t *testing.T) {
 		var s ephemeral.SchemaResponse
 		e.Schema(ctx, ephemeral.SchemaRequest{}, &s)
 		checkDescribed(t, "ephemeral."+meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
+	}
+	for _, f := range p.ListResources(ctx) {
+		l := f()
+		var meta resource.MetadataResponse
+		l.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
+		var s list.ListResourceSchemaResponse
+		l.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &s)
+		checkDescribed(t, "list."+meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
+	}
+	for _, f := range p.Actions(ctx) {
+		a := f()
+		var meta action.MetadataResponse
+		a.Metadata(ctx, action.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
+		var s action.SchemaResponse
+		a.Schema(ctx, action.SchemaRequest{}, &s)
+		checkDescribed(t, "action."+meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
 	}
 }
 

@@ -1,0 +1,141 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+)
+
+var (
+	_ list.ListResourceWithConfigure      = (*apiKeyListResource)(nil)
+	_ list.ListResourceWithValidateConfig = (*apiKeyListResource)(nil)
+)
+
+// apiKeyListResource finds keys for `terraform query` (Terraform 1.14+): the
+// identities to import, and with include_resource the objects Terraform
+// writes configuration from.
+type apiKeyListResource struct {
+	data *providerData
+}
+
+// listPageSize is the page size asked for when a limit is smaller: the
+// API's default page (100 keys) would fetch keys the limit drops.
+const listPageSize = 100
+
+func (r *apiKeyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_key"
+}
+
+func (r *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Finds Domain Trust API keys for `terraform query` (Terraform 1.14 and later), with the " +
+			"same filters as the `domaintrust_api_keys` data source. Each result is a key's identity and a display " +
+			"name made of its description, environment and expiry; with `include_resource = true`, also the key as " +
+			"`domaintrust_api_key` would read it, so that `terraform query -generate-config-out=FILE` writes " +
+			"`resource` and `import` blocks that plan with nothing but the imports to do. Never the secret value: " +
+			"Domain Trust shows it only once, when a key is created. Results are streamed page by page, in the " +
+			"API's order, and stop at the `list` block's `limit`.",
+		Attributes: apiKeyFilterListAttributes(),
+	}
+}
+
+func (r *apiKeyListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *apiKeyListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
+	validateExpiryWindow(ctx, req.Config, &resp.Diagnostics)
+}
+
+func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var filters apiKeyFilters
+	diags := req.Config.Get(ctx, &filters)
+	if diags.HasError() || !requireConfigured(r.data, &diags) {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	in := filters.listInput()
+	stream.Results = func(push func(list.ListResult) bool) {
+		r.stream(ctx, req, in, push)
+	}
+}
+
+// stream pushes the matching keys a page at a time until the last page,
+// the limit, or a consumer that stops reading. Only the ids seen are kept,
+// to drop a key that a concurrent change moves onto a later page as well.
+func (r *apiKeyListResource) stream(ctx context.Context, req list.ListRequest, in client.ListKeysInput, push func(list.ListResult) bool) {
+	seen := map[string]bool{}
+	tokens := map[string]bool{}
+	token := ""
+	var sent int64
+	for {
+		if remaining := req.Limit - sent; req.Limit > 0 && remaining < listPageSize {
+			in.Limit = int(remaining)
+		}
+		page, err := r.data.api.ListKeysPage(ctx, in, token)
+		if err != nil {
+			push(list.ListResult{Diagnostics: r.data.listKeysDiagnostics(ctx, in, err)})
+			return
+		}
+		for i := range page.Keys {
+			k := &page.Keys[i]
+			if seen[k.ID] {
+				continue
+			}
+			seen[k.ID] = true
+			if !push(r.result(ctx, req, k)) {
+				return
+			}
+			if sent++; req.Limit > 0 && sent >= req.Limit {
+				return
+			}
+		}
+		if page.NextPageToken == "" {
+			tflog.Debug(ctx, "listed Domain Trust API keys", map[string]any{"count": sent})
+			return
+		}
+		if tokens[page.NextPageToken] {
+			var diags diag.Diagnostics
+			diags.AddError("Could not list Domain Trust API keys",
+				fmt.Sprintf("GET /keys: the server repeated a page token after %d keys; stopping instead of looping forever.", sent))
+			push(list.ListResult{Diagnostics: diags})
+			return
+		}
+		tokens[page.NextPageToken] = true
+		token = page.NextPageToken
+	}
+}
+
+// result is one key: its identity, its display name and, when asked for,
+// the resource object as import and read would make it.
+func (r *apiKeyListResource) result(ctx context.Context, req list.ListRequest, k *client.Key) list.ListResult {
+	res := req.NewListResult(ctx)
+	res.DisplayName = keyDisplayName(k, r.data.clock.Now())
+	setKeyIdentity(ctx, res.Identity, k.ID, &res.Diagnostics)
+	if req.IncludeResource {
+		res.Diagnostics.Append(res.Resource.Set(ctx, importedKeyState(k))...)
+	}
+	return res
+}
+
+// keyDisplayName names a key the way the dashboard shows it: what it is
+// for, where it works and until when.
+func keyDisplayName(k *client.Key, now time.Time) string {
+	description := k.Description
+	if description == "" {
+		description = "(no description)"
+	}
+	expires := "expires"
+	if !k.Expiry.After(now) {
+		expires = "expired"
+	}
+	return fmt.Sprintf("%s (%s, %s %s)", description, k.Environment, expires, k.Expiry.UTC().Format(time.RFC3339))
+}
