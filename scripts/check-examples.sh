@@ -26,6 +26,17 @@
 VALIDATE_EXCLUDE="
 examples/resources/domaintrust_api_key/resource-time-rotating.tf  needs hashicorp/time (time_rotating)
 "
+# Files that need a newer CLI than the one running: validated only where the
+# CLI has the feature. A path, the first Terraform and the first OpenTofu
+# version that have it ("-" while no OpenTofu has it), and the feature; the
+# tests that run these files are gated the same way.
+VALIDATE_NEEDS="
+examples/resources/domaintrust_api_key/import-identity.tf                 1.12.0  1.12.0  resource identity
+examples/actions/domaintrust_revoke_api_key/action.tf                     1.14.0  -       actions
+examples/actions/domaintrust_revoke_api_key/action-allow-missing.tf       1.14.0  -       actions
+examples/guides/adopting-dashboard-keys/query/main.tf                     1.14.0  -       list resources
+examples/guides/responding-to-a-leaked-key/revoke/main.tf                 1.14.0  -       actions
+"
 # Test files that step 3 does not run, because they create keys through a live
 # API. Same rules as above: a path, the reason, and a listed file must exist.
 TEST_NEEDS_API="
@@ -56,7 +67,30 @@ listed_reason() { # listed_reason LIST PATH: prints why LIST names PATH, or noth
     fi
   done
 }
-excluded_reason() { listed_reason "$VALIDATE_EXCLUDE" "$1"; } # why PATH is not validated, or nothing
+# The CLI's version, and whether it is OpenTofu (both answer version -json).
+CLI_VERSION=$("$TERRAFORM" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -n 1)
+[ -n "$CLI_VERSION" ] || fail "could not read the version of $TERRAFORM (version -json)"
+CLI_NAME=Terraform
+if "$TERRAFORM" version 2>/dev/null | grep -q OpenTofu; then CLI_NAME=OpenTofu; fi
+version_at_least() { # version_at_least HAVE WANT
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" = "$2" ]
+}
+needs_reason() { # needs_reason PATH: why this CLI cannot validate PATH, or nothing.
+  printf '%s\n' "$VALIDATE_NEEDS" | while read -r path terraform_min tofu_min feature; do
+    [ -n "$path" ] && [ "$path" = "$1" ] || continue
+    min=$terraform_min
+    [ "$CLI_NAME" = OpenTofu ] && min=$tofu_min
+    if [ "$min" = "-" ]; then
+      printf '%s %s has no %s\n' "$CLI_NAME" "$CLI_VERSION" "$feature"
+    elif ! version_at_least "$CLI_VERSION" "$min"; then
+      printf '%s needs %s %s or later\n' "$feature" "$CLI_NAME" "$min"
+    fi
+  done
+}
+excluded_reason() { # why PATH is not validated, or nothing
+  listed_reason "$VALIDATE_EXCLUDE" "$1"
+  needs_reason "$1"
+}
 
 FAILURES=""
 failed() { # failed FILE-OR-DIR MESSAGE
@@ -70,6 +104,7 @@ while read -r list path _; do
   [ -f "$path" ] || failed "$path" "listed in $list (scripts/check-examples.sh) but does not exist"
 done <<EOF
 $(printf '%s\n' "$VALIDATE_EXCLUDE" | sed -e '/^$/d' -e 's/^/VALIDATE_EXCLUDE /')
+$(printf '%s\n' "$VALIDATE_NEEDS" | sed -e '/^$/d' -e 's/^/VALIDATE_NEEDS /')
 $(printf '%s\n' "$TEST_NEEDS_API" | sed -e '/^$/d' -e 's/^/TEST_NEEDS_API /')
 EOF
 

@@ -358,7 +358,7 @@ func TestAccEphemeralAPIKey_neverInPlanOrState(t *testing.T) {
 	env := newTestEnv(t, false)
 	rec := env.interpose(nil)
 	cli := newTFCLI(t, env)
-	cli.skipWithout(featureEphemeral)
+	skipWithout(t, featureEphemeral)
 	cli.write(env.providerBlock() + fmt.Sprintf(`
 ephemeral "domaintrust_api_key" "test" {
   environment = "testing"
@@ -467,7 +467,7 @@ func TestAccEphemeralAPIKey_closeFailures(t *testing.T) {
 		env := newTestEnv(t, false)
 		rec := env.interpose(func(w http.ResponseWriter, id string) bool { return onDelete(env, w, id) })
 		cli := newTFCLI(t, env)
-		cli.skipWithout(featureEphemeral)
+		skipWithout(t, featureEphemeral)
 		cli.write(env.providerBlock() + `
 ephemeral "domaintrust_api_key" "test" {
   environment = "testing"

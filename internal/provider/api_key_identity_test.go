@@ -276,7 +276,7 @@ func TestAccAPIKey_identity(t *testing.T) {
 		statecheck.ExpectIdentityValueMatchesState(keyAddr, tfjsonpath.New("id")),
 	}
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{featureIdentity},
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkNoKeysLeft,
 		Steps: []resource.TestStep{

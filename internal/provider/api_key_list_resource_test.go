@@ -342,7 +342,7 @@ list "domaintrust_api_key" %q {
 `, name, extra, env.future(60*day))
 	}
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{featureListResources},
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
 			// The provider block lives in the root module's .tf files; the

@@ -2,9 +2,9 @@ package provider
 
 import (
 	"context"
-	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"time"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"

@@ -214,7 +214,7 @@ func TestAccRevokeAction_trigger(t *testing.T) {
 	env := newTestEnv(t, false)
 	k, secret := env.issueKey(env.boot.UserID, testingKey("leaked", env.clock.Now().Add(30*day)))
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{featureActions},
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
 			{

@@ -106,15 +106,18 @@ func readCLIVersion(ctx context.Context, bin string, env []string) (cliVersion, 
 	return cliVersion{version: parsed, openTofu: bytes.Contains(plain, []byte("OpenTofu"))}, nil
 }
 
-// skipWithout skips the harness's test where its CLI lacks the feature.
-func (c *tfCLI) skipWithout(f cliFeature) {
-	c.t.Helper()
-	v, err := readCLIVersion(context.Background(), c.bin, c.env)
+// skipWithout skips a test that starts the CLI where the CLI lacks the
+// feature, for tests that run the CLI themselves; resource.Test takes a
+// cliFeature among its TerraformVersionChecks instead.
+func skipWithout(t *testing.T, f cliFeature) {
+	t.Helper()
+	skipWithoutTFAcc(t)
+	v, err := readCLIVersion(context.Background(), terraformPath(t), os.Environ())
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if why := f.missing(v); why != "" {
-		c.t.Skip(why)
+		t.Skip(why)
 	}
 }
 

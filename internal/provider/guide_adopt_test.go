@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/go-version"
-
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
 
@@ -146,7 +144,7 @@ func TestAccGuideAdoptingDashboardKeys(t *testing.T) {
 // query finds the keys, -generate-config-out writes resource and import
 // blocks, and the plan then has only the imports; nothing remote changes.
 func TestAccGuideAdoptingDashboardKeys_query(t *testing.T) {
-	skipBelowTerraform(t, version.Must(version.NewVersion("1.14.0")))
+	skipWithout(t, featureListResources)
 	env := newTestEnv(t, true)
 	env.useEnvCredentials(t)
 	expiry := func(s string) time.Time {

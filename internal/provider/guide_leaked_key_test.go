@@ -3,8 +3,6 @@ package provider
 import (
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/go-version"
 )
 
 // TestAccGuideRespondingToALeakedKey proves the guide "Responding to a
@@ -51,7 +49,7 @@ func TestAccGuideRespondingToALeakedKey(t *testing.T) {
 	}
 
 	t.Run("revoke action", func(t *testing.T) {
-		skipBelowTerraform(t, version.Must(version.NewVersion("1.14.0")))
+		skipWithout(t, featureActions)
 		other, secret := env.issueKey(env.boot.UserID, testingKey("committed to a repository", env.clock.Now().Add(30*day)))
 		revoke := newTFCLI(t, env)
 		revoke.copyGuideExample("responding-to-a-leaked-key/revoke", "main.tf")
