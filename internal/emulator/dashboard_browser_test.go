@@ -49,7 +49,9 @@ func newDashboardSeed(t *testing.T) *dashboardSeed {
 // browserTimeLayout is how Chromium writes a datetime-local value whose seconds are zero.
 const browserTimeLayout = "2006-01-02T15:04"
 
-func (s *dashboardSeed) url(path string) string { return s.srv.URL + DashboardPath + strings.TrimPrefix(path, "/") }
+func (s *dashboardSeed) url(path string) string {
+	return s.srv.URL + DashboardPath + strings.TrimPrefix(path, "/")
+}
 
 // TestDashboardBrowser_keysThroughThePage drives the dashboard in a real
 // headless Chromium: a wrong key then the right one at sign-in, a create, an
