@@ -58,7 +58,7 @@ func FindBrowser() (string, error) {
 	if p := os.Getenv(BrowserEnv); p != "" {
 		found, err := exec.LookPath(p)
 		if err != nil {
-			return "", fmt.Errorf("%s=%s: %w", BrowserEnv, p, err)
+			return "", fmt.Errorf("%s=%s: %w; %s", BrowserEnv, p, err, InstallHint)
 		}
 		return found, nil
 	}
@@ -80,6 +80,7 @@ func RequireBrowser(t testing.TB) string {
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatalf("browser test under CI: %v", err)
+		return ""
 	}
 	t.Skipf("browser test skipped: %v", err)
 	return ""

@@ -325,3 +325,71 @@ func TestCommandStateRestart(t *testing.T) {
 	(&client{t: t, endpoint: third.endpoint, key: third.key}).do("GET", "/user", "", http.StatusOK, nil)
 	third.stop()
 }
+
+// TestCommandPrintsDashboard: the dashboard's address goes to stderr, where
+// people read it, and stdout keeps exactly its two lines for scripts.
+func TestCommandPrintsDashboard(t *testing.T) {
+	cmd := exec.Command(build(t), "-addr", "127.0.0.1:0")
+	var stdout, stderr syncBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	var endpoint string
+	deadline := time.Now().Add(30 * time.Second)
+	for endpoint == "" || !strings.Contains(stderr.String(), "Dashboard: ") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no dashboard line within 30 s; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+		if first, _, found := strings.Cut(stdout.String(), "\n"); found {
+			endpoint = strings.TrimPrefix(first, "DOMAINTRUST_ENDPOINT=")
+		}
+	}
+	want := "Dashboard: " + strings.TrimSuffix(endpoint, "/api") + "/dashboard/ (sign in with the DOMAINTRUST_API_KEY value)\n"
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
+	}
+	resp, err := http.Get(strings.TrimSuffix(endpoint, "/api") + "/dashboard/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("the dashboard answered %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v", err)
+	}
+	lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "DOMAINTRUST_ENDPOINT=") || !strings.HasPrefix(lines[1], "DOMAINTRUST_API_KEY=") {
+		t.Errorf("stdout has %d lines, want the two DOMAINTRUST_ lines only", len(lines))
+	}
+}
+
+// syncBuffer is a bytes.Buffer a process writes while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
