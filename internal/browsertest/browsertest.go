@@ -190,7 +190,7 @@ func Run[T any](b *Browser, a chromedp.Action[T]) T {
 // Load runs the steps, which must start a navigation (such as a click on a
 // form's submit button), waits for the page that results (after any
 // redirects) and returns its HTTP status.
-func (b *Browser) Load(steps ...chromedp.Action[chromedp.Void]) int {
+func (b *Browser) Load(steps ...chromedp.Action[chromedp.Void]) int64 {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
@@ -201,11 +201,11 @@ func (b *Browser) Load(steps ...chromedp.Action[chromedp.Void]) int {
 	if resp == nil {
 		b.t.Fatal("browser: the navigation had no response")
 	}
-	return int(resp.Status)
+	return resp.Status
 }
 
 // Navigate loads url and returns the page's HTTP status.
-func (b *Browser) Navigate(url string) int {
+func (b *Browser) Navigate(url string) int64 {
 	b.t.Helper()
 	return b.Load(chromedp.Navigate(url))
 }
@@ -259,11 +259,11 @@ func (b *Browser) Screenshot(name string) string {
 	dir := os.Getenv(ScreenshotDirEnv)
 	if dir == "" {
 		dir = b.t.TempDir()
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+	} else if err := os.MkdirAll(dir, 0o750); err != nil {
 		b.t.Fatal(err)
 	}
 	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, png, 0o644); err != nil {
+	if err := os.WriteFile(p, png, 0o600); err != nil {
 		b.t.Fatal(err)
 	}
 	b.t.Logf("screenshot: %s (%d bytes)", p, len(png))

@@ -214,3 +214,37 @@ func keyByDescription(t *testing.T, e *Emulator, description string) Key {
 	t.Fatalf("no key %q in the emulator", description)
 	return Key{}
 }
+
+// TestDashboardBrowser_keyboardOnly signs in, reaches "Create API key" with
+// Tab and creates a key with Enter: no mouse needed.
+func TestDashboardBrowser_keyboardOnly(t *testing.T) {
+	s := newDashboardSeed(t)
+	b := browsertest.Start(t)
+	b.Navigate(s.url("/"))
+	// The sign-in field has the focus when the page opens.
+	browsertest.Run(b, chromedp.Poll[bool](`document.activeElement.id === "api_key"`))
+	if got := b.Load(chromedp.KeyEvent(s.boot.APIKey + kb.Enter)); got != http.StatusOK {
+		t.Fatalf("sign-in from the keyboard: %d", got)
+	}
+	activeID := func() string { return browsertest.Run(b, chromedp.Evaluate[string]("document.activeElement.id")) }
+	for i := 0; activeID() != "create-key"; i++ {
+		if i == 10 {
+			t.Fatal(`ten presses of Tab did not reach "Create API key"`)
+		}
+		b.Do(chromedp.KeyEvent(kb.Tab))
+	}
+	b.Load(chromedp.KeyEvent(kb.Enter))
+	// The create form opens with the focus in its first field, once the
+	// browser has run its autofocus.
+	browsertest.Run(b, chromedp.Poll[bool](`document.activeElement.id === "description"`))
+	if got := b.Load(chromedp.KeyEvent("typed at the keyboard" + kb.Enter)); got != http.StatusOK {
+		t.Fatalf("create from the keyboard: %d", got)
+	}
+	k := keyByDescription(t, s.e, "typed at the keyboard")
+	if want := s.e.Now().Add(defaultNewKeyLifetime).Truncate(time.Second); !k.Expiry.Equal(want) || k.Environment != envTesting {
+		t.Errorf("the key made from the keyboard: %+v, want a testing key expiring %v", k, want)
+	}
+	if !b.Has("#new-key-secret") {
+		t.Error("no new key shown")
+	}
+}

@@ -485,8 +485,8 @@ func TestDashboard_besideTheAPI(t *testing.T) {
 	var logs bytes.Buffer
 	e := newEmulator(t, Options{Seed: 1, Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	w := seedWorld(t, e)
-	expectProblem(t, w.serve(httptest.NewRequest("GET", "/api/dashboard/", nil)), http.StatusNotFound)
-	rec := w.serve(httptest.NewRequest("GET", "/dashboard", nil))
+	expectProblem(t, w.serve(httptest.NewRequest(http.MethodGet, "/api/dashboard/", nil)), http.StatusNotFound)
+	rec := w.serve(httptest.NewRequest(http.MethodGet, "/dashboard", nil))
 	if rec.Code/100 != 3 || rec.Header().Get("Location") != DashboardPath {
 		t.Errorf("/dashboard: %d to %q", rec.Code, rec.Header().Get("Location"))
 	}
@@ -541,6 +541,38 @@ func TestDashboardParseFormTime(t *testing.T) {
 		got, ok := parseFormTime(in)
 		if got != want || ok != (want != "") {
 			t.Errorf("parseFormTime(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+// TestDashboard_formFieldsHaveLabels: every field a person fills in has a
+// label, so a screen reader names it and a click on the label focuses it.
+func TestDashboard_formFieldsHaveLabels(t *testing.T) {
+	w := newWorld(t)
+	c := newDashClient(t, w.e)
+	pages := map[string]string{"sign-in": c.get(DashboardPath).Body.String()}
+	pages["sign-in, refused"] = c.post(DashboardPath+"sign-in", url.Values{"api_key": {"dtk_wrong"}}).Body.String()
+	c.signIn(w.adminAKey)
+	for _, p := range []string{"keys/new", "keys/" + w.adminAKeyID + "/edit"} {
+		pages[p] = c.get(DashboardPath + p).Body.String()
+	}
+	pages["keys/new, refused"] = c.post(DashboardPath+"keys/new", createForm("", "staging", t0.Add(-time.Hour))).Body.String()
+	field := regexp.MustCompile(`<(input|select|textarea)\b[^>]*>`)
+	id := regexp.MustCompile(`\bid="([^"]+)"`)
+	for name, body := range pages {
+		fields := 0
+		for _, f := range field.FindAllString(body, -1) {
+			if strings.Contains(f, `type="hidden"`) {
+				continue
+			}
+			fields++
+			m := id.FindStringSubmatch(f)
+			if m == nil || !strings.Contains(body, `<label for="`+m[1]+`">`) {
+				t.Errorf("page %q: field without a label: %s", name, f)
+			}
+		}
+		if fields == 0 {
+			t.Errorf("page %q has no field", name)
 		}
 	}
 }
