@@ -154,7 +154,8 @@ func (d *dashboard) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	secret := strings.TrimSpace(r.PostForm.Get("api_key"))
-	if _, ok := d.e.authenticateSecret(secret); !ok {
+	c, ok := d.e.authenticateSecret(secret)
+	if !ok {
 		p := d.page(r, ss, "Sign in")
 		// The same words for an unknown, deleted or expired key, as the API's 401.
 		if secret == "" {
@@ -165,6 +166,7 @@ func (d *dashboard) signIn(w http.ResponseWriter, r *http.Request) {
 		d.render(w, http.StatusUnauthorized, "signin", p)
 		return
 	}
+	d.e.log.Info("dashboard: signed in", "user", c.userID)
 	d.sessions.end(w, r, ss)
 	ns := d.sessions.start(w, r, secret)
 	d.setFlash(ns, &flash{notice: "Signed in."})

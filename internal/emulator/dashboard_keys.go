@@ -153,6 +153,7 @@ func (d *dashboard) createKey(w http.ResponseWriter, r *http.Request, ss *dashSe
 		return
 	}
 	k := resp.body.(keyEnvelope).Key
+	d.e.log.Info("dashboard: key created", "key", k.ID, "user", c.userID)
 	d.setFlash(ss, &flash{
 		notice: "Key " + keyLabel(k.Description, k.ID) + " created.",
 		newKey: &newKeyView{ID: k.ID, Description: k.Description, Environment: k.Environment, Secret: k.Key},
@@ -232,6 +233,7 @@ func (d *dashboard) edit(w http.ResponseWriter, r *http.Request, ss *dashSession
 		d.render(w, resp.status, "edit", p)
 		return
 	}
+	d.e.log.Info("dashboard: key updated", "key", k.ID, "user", c.userID)
 	d.setFlash(ss, &flash{notice: "Key " + keyLabel(form.Description, k.ID) + " updated."})
 	http.Redirect(w, r, DashboardPath, http.StatusSeeOther)
 }
@@ -259,6 +261,7 @@ func (d *dashboard) delete(w http.ResponseWriter, r *http.Request, ss *dashSessi
 		d.renderError(w, r, ss, resp.status, "The key was not deleted: "+prob.Detail+".")
 		return
 	}
+	d.e.log.Info("dashboard: key deleted", "key", k.ID, "user", c.userID)
 	notice := "Key " + keyLabel(k.Description, k.ID) + " deleted."
 	if own {
 		ss.secret = ""

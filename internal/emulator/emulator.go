@@ -1,7 +1,8 @@
 // Package emulator is a local, in-memory (optionally persisted) emulator of the
 // Domain Trust API's key management, faithful to the contract in CONTRACT.md
 // (this folder) including its assumptions, with fault injection for
-// reliability tests. It shares no code with internal/client on purpose.
+// reliability tests, and a dashboard page for people (dashboard.go). It shares
+// no code with internal/client on purpose.
 package emulator
 
 import (
