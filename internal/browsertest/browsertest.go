@@ -259,11 +259,11 @@ func (b *Browser) Screenshot(name string) string {
 	dir := os.Getenv(ScreenshotDirEnv)
 	if dir == "" {
 		dir = b.t.TempDir()
-	} else if err := os.MkdirAll(dir, 0o750); err != nil {
+	} else if err := os.MkdirAll(dir, 0o750); err != nil { //nolint:gosec // the directory whoever runs the tests named
 		b.t.Fatal(err)
 	}
 	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, png, 0o600); err != nil {
+	if err := os.WriteFile(p, png, 0o600); err != nil { //nolint:gosec // as above, with the test's own file name
 		b.t.Fatal(err)
 	}
 	b.t.Logf("screenshot: %s (%d bytes)", p, len(png))

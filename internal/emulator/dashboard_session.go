@@ -115,6 +115,7 @@ func (s *sessions) end(w http.ResponseWriter, r *http.Request, ss *dashSession) 
 // cannot read it; SameSite=Strict, so no other site's page sends it; scoped to
 // the dashboard, so API requests never carry it; Secure behind TLS.
 func sessionCookieFor(r *http.Request, value string, maxAge int) *http.Cookie {
+	//nolint:gosec // Secure only behind TLS: the emulator serves plain http on loopback, where a Secure cookie may be dropped
 	return &http.Cookie{
 		Name:     sessionCookie,
 		Value:    value,
