@@ -330,8 +330,14 @@ func TestCommandStateRestart(t *testing.T) {
 // people read it, and stdout keeps exactly its two lines for scripts.
 func TestCommandPrintsDashboard(t *testing.T) {
 	cmd := exec.Command(build(t), "-addr", "127.0.0.1:0")
-	var stdout, stderr syncBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -341,22 +347,25 @@ func TestCommandPrintsDashboard(t *testing.T) {
 			_ = cmd.Wait()
 		}
 	})
-	var endpoint string
-	deadline := time.Now().Add(30 * time.Second)
-	for endpoint == "" || !strings.Contains(stderr.String(), "Dashboard: ") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no dashboard line within 30 s; stderr:\n%s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-		if first, _, found := strings.Cut(stdout.String(), "\n"); found {
-			endpoint = strings.TrimPrefix(first, "DOMAINTRUST_ENDPOINT=")
-		}
+	out := bufio.NewReader(stdout)
+	endpointLine, _ := out.ReadString('\n')
+	keyLine, _ := out.ReadString('\n')
+	if !strings.HasPrefix(endpointLine, "DOMAINTRUST_ENDPOINT=") || !strings.HasPrefix(keyLine, "DOMAINTRUST_API_KEY=") {
+		t.Fatalf("stdout begins %q, want the two DOMAINTRUST_ lines", endpointLine)
 	}
-	want := "Dashboard: " + strings.TrimSuffix(endpoint, "/api") + "/dashboard/ (sign in with the DOMAINTRUST_API_KEY value)\n"
-	if !strings.Contains(stderr.String(), want) {
-		t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
+	base := strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(endpointLine, "DOMAINTRUST_ENDPOINT=")), "/api")
+
+	// The dashboard line is written right after stdout's two lines, before any log line.
+	errLines := bufio.NewReader(stderr)
+	dashboardLine, err := errLines.ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
 	}
-	resp, err := http.Get(strings.TrimSuffix(endpoint, "/api") + "/dashboard/")
+	go func() { _, _ = io.Copy(io.Discard, errLines) }()
+	if want := "Dashboard: " + base + "/dashboard/ (sign in with the DOMAINTRUST_API_KEY value)\n"; dashboardLine != want {
+		t.Errorf("stderr's first line is %q, want %q", dashboardLine, want)
+	}
+	resp, err := http.Get(base + "/dashboard/")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,29 +376,11 @@ func TestCommandPrintsDashboard(t *testing.T) {
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	rest, _ := io.ReadAll(out)
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("exit: %v", err)
 	}
-	lines := strings.Split(strings.TrimSuffix(stdout.String(), "\n"), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "DOMAINTRUST_ENDPOINT=") || !strings.HasPrefix(lines[1], "DOMAINTRUST_API_KEY=") {
-		t.Errorf("stdout has %d lines, want the two DOMAINTRUST_ lines only", len(lines))
+	if len(rest) != 0 {
+		t.Errorf("stdout has more than its two lines: %d more bytes", len(rest))
 	}
-}
-
-// syncBuffer is a bytes.Buffer a process writes while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
