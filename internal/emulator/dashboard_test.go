@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -574,5 +576,26 @@ func TestDashboard_formFieldsHaveLabels(t *testing.T) {
 		if fields == 0 {
 			t.Errorf("page %q has no field", name)
 		}
+	}
+}
+
+// TestDashboard_changesArePersisted: with -state, what the page changes is in
+// the state file, as an API request's change would be.
+func TestDashboard_changesArePersisted(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	w := seedWorld(t, newEmulator(t, Options{StatePath: path}))
+	c := newDashClient(t, w.e)
+	c.signIn(w.adminAKey)
+	expectStatus(t, c.post(DashboardPath+"keys/new", createForm("persisted", envTesting, t0.Add(24*time.Hour))), http.StatusSeeOther)
+	expectStatus(t, c.post(DashboardPath+"keys/"+w.memberKeyID+"/delete", nil), http.StatusSeeOther)
+	edit := url.Values{"description": {"renamed"}, "expiry": {formatFormTime(t0.Add(48 * time.Hour))}, "confirm": {"yes"}}
+	expectStatus(t, c.post(DashboardPath+"keys/"+w.adminAKeyID+"/edit", edit), http.StatusSeeOther)
+
+	restarted := newEmulator(t, Options{StatePath: path})
+	if after, before := restarted.Keys(), w.e.Keys(); !slices.Equal(after, before) {
+		t.Fatalf("keys after restart:\n%+v\nwant\n%+v", after, before)
+	}
+	if k, _ := restarted.Key(w.adminAKeyID); k.Description != "renamed" {
+		t.Errorf("the change is not in the state file: %+v", k)
 	}
 }
