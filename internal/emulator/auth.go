@@ -18,7 +18,17 @@ type caller struct {
 func (e *Emulator) authenticate(r *http.Request) (caller, bool) {
 	scheme, secret, found := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
 	secret = strings.TrimSpace(secret)
-	if !found || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return caller{}, false
+	}
+	return e.authenticateSecret(secret)
+}
+
+// authenticateSecret is the API's rule for a key's secret, wherever it came from
+// (a bearer header, or the dashboard's sign-in form): the key exists and has not
+// expired.
+func (e *Emulator) authenticateSecret(secret string) (caller, bool) {
+	if secret == "" {
 		return caller{}, false
 	}
 	e.mu.RLock()

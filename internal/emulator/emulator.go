@@ -1,7 +1,8 @@
 // Package emulator is a local, in-memory (optionally persisted) emulator of the
 // Domain Trust API's key management, faithful to the contract in CONTRACT.md
 // (this folder) including its assumptions, with fault injection for
-// reliability tests. It shares no code with internal/client on purpose.
+// reliability tests, and a dashboard page for people (dashboard.go). It shares
+// no code with internal/client on purpose.
 package emulator
 
 import (
@@ -31,8 +32,9 @@ type Options struct {
 	MaxBodyBytes     int64         // default 1 MiB, applied to compressed AND decompressed body; over -> 413 problem
 }
 
-// Emulator serves the Domain Trust API under /api and its own statistics under
-// /_emulator/stats. It is safe for concurrent use.
+// Emulator serves the Domain Trust API under /api, its own statistics under
+// /_emulator/stats and a dashboard for people under /dashboard/. It is safe for
+// concurrent use.
 type Emulator struct {
 	clock     clock.Clock
 	log       *slog.Logger
@@ -40,6 +42,7 @@ type Emulator struct {
 	statePath string
 	faults    *faults
 	stats     *statsRecorder
+	dashboard *dashboard
 
 	mu sync.RWMutex
 	st *store
@@ -71,6 +74,7 @@ func New(opts Options) (*Emulator, error) {
 		stats:     newStatsRecorder(),
 		st:        newStore(),
 	}
+	e.dashboard = newDashboard(e)
 	e.clock = opts.Clock
 	if e.clock == nil {
 		e.clock = clock.System{}
@@ -168,9 +172,13 @@ func matchPath(pattern, escaped string) (string, bool) {
 	return id, err == nil && id != ""
 }
 
-// ServeHTTP serves the API under /api and the statistics at /_emulator/stats.
+// ServeHTTP serves the API under /api, the statistics at /_emulator/stats and
+// the dashboard under /dashboard/.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
+	case r.URL.Path == strings.TrimSuffix(DashboardPath, "/") || strings.HasPrefix(r.URL.Path, DashboardPath):
+		e.dashboard.ServeHTTP(w, r)
+		return
 	case r.URL.Path == statsPath:
 		e.render(r, e.serveStats(r)).write(w)
 		return

@@ -5,7 +5,8 @@
 //	DOMAINTRUST_ENDPOINT=http://127.0.0.1:PORT/api
 //	DOMAINTRUST_API_KEY=<bootstrap key>
 //
-// logs to stderr, and serves until SIGINT or SIGTERM.
+// prints the address of its dashboard (a web page to see and change keys) and
+// its logs to stderr, and serves until SIGINT or SIGTERM.
 package main
 
 import (
@@ -120,7 +121,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	// One write, so a reader never sees the endpoint without the key. os.Stdout is unbuffered.
 	fmt.Fprintf(stdout, "DOMAINTRUST_ENDPOINT=http://%s/api\nDOMAINTRUST_API_KEY=%s\n", endpointHost(ln.Addr()), boot.APIKey)
-	logger.Info("serving the Domain Trust API emulator", "addr", ln.Addr().String(), "state", cfg.statePath,
+	// The dashboard's address goes to stderr, for people: scripts read stdout's two lines.
+	dashboardURL := "http://" + endpointHost(ln.Addr()) + emulator.DashboardPath
+	fmt.Fprintf(stderr, "Dashboard: %s (sign in with the DOMAINTRUST_API_KEY value)\n", dashboardURL)
+	logger.Info("serving the Domain Trust API emulator", "addr", ln.Addr().String(), "dashboard", dashboardURL, "state", cfg.statePath,
 		"faultRate", cfg.faultRate, "lostResponseRate", cfg.lostResponseRate, "latency", cfg.latency)
 
 	select {

@@ -325,3 +325,62 @@ func TestCommandStateRestart(t *testing.T) {
 	(&client{t: t, endpoint: third.endpoint, key: third.key}).do("GET", "/user", "", http.StatusOK, nil)
 	third.stop()
 }
+
+// TestCommandPrintsDashboard: the dashboard's address goes to stderr, where
+// people read it, and stdout keeps exactly its two lines for scripts.
+func TestCommandPrintsDashboard(t *testing.T) {
+	cmd := exec.Command(build(t), "-addr", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	out := bufio.NewReader(stdout)
+	endpointLine, _ := out.ReadString('\n')
+	keyLine, _ := out.ReadString('\n')
+	if !strings.HasPrefix(endpointLine, "DOMAINTRUST_ENDPOINT=") || !strings.HasPrefix(keyLine, "DOMAINTRUST_API_KEY=") {
+		t.Fatalf("stdout begins %q, want the two DOMAINTRUST_ lines", endpointLine)
+	}
+	base := strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(endpointLine, "DOMAINTRUST_ENDPOINT=")), "/api")
+
+	// The dashboard line is written right after stdout's two lines, before any log line.
+	errLines := bufio.NewReader(stderr)
+	dashboardLine, err := errLines.ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, errLines) }()
+	if want := "Dashboard: " + base + "/dashboard/ (sign in with the DOMAINTRUST_API_KEY value)\n"; dashboardLine != want {
+		t.Errorf("stderr's first line is %q, want %q", dashboardLine, want)
+	}
+	resp, err := http.Get(base + "/dashboard/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("the dashboard answered %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(out)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v", err)
+	}
+	if len(rest) != 0 {
+		t.Errorf("stdout has more than its two lines: %d more bytes", len(rest))
+	}
+}
