@@ -19,6 +19,12 @@
 #   DEMO_EXAMPLE_DIR   example to apply instead of examples/quickstart (it should
 #                      have `key_ids` and `keys` outputs like the quickstart's)
 #   DEMO_EMULATOR_FLAGS extra emulator flags, e.g. "-latency 2s" or "-fault-rate 0.2"
+#
+# With an emulator of your own already running (`make emulator`, its two lines
+# exported in this shell), the demo uses that one instead, so that its
+# dashboard shows the keys appear; at a terminal, it waits for Enter before
+# destroying them. It does so only when DOMAINTRUST_ENDPOINT is a loopback
+# address that answers the emulator's statistics, never with a real account.
 set -Eeuo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -94,7 +100,7 @@ cleanup() {
   rm -rf "$WORK"
   print_timings
   if [ "$rc" -eq 0 ]; then
-    printf '\nDemo finished: the emulator is stopped and the temporary files are removed.\n'
+    printf '\nDemo finished: the emulator it started is stopped and the temporary files are removed.\n'
   else
     printf '\nDemo FAILED (exit %d); the emulator is stopped and the temporary files are removed.\n' "$rc" >&2
   fi
@@ -116,7 +122,27 @@ phase "Building the provider and the emulator"
 mv "$WORK/bin/terraform-provider-domaintrust" "$WORK/plugins/"
 mv "$WORK/bin/domaintrust-emulator" "$WORK/emulator/"
 
-# --- 2. start the emulator ----------------------------------------------------------
+# --- 2. start the emulator, or use the one the environment points at -------------------
+# running_emulator prints the base URL (without /api) of the emulator that
+# DOMAINTRUST_ENDPOINT names, or nothing: it must be a loopback http URL that
+# answers the emulator's own statistics page, so no real account is used.
+running_emulator() {
+  local base
+  case "${DOMAINTRUST_ENDPOINT:-}" in
+  http://127.*/api | http://localhost:*/api | "http://[::1]:"*/api) base=${DOMAINTRUST_ENDPOINT%/api} ;;
+  *) return 0 ;;
+  esac
+  [ -n "${DOMAINTRUST_API_KEY:-}" ] && command -v curl >/dev/null 2>&1 || return 0
+  if curl --silent --fail --max-time 5 --output /dev/null "$base/_emulator/stats"; then
+    printf '%s\n' "$base"
+  fi
+}
+EXTERNAL_EMULATOR=$(running_emulator)
+if [ -n "$EXTERNAL_EMULATOR" ]; then
+phase "Using the emulator at $EXTERNAL_EMULATOR"
+echo "DOMAINTRUST_ENDPOINT points at a running emulator: the demo uses it and leaves it running."
+echo "Watch the keys in its dashboard: $EXTERNAL_EMULATOR/dashboard/ (sign in with DOMAINTRUST_API_KEY)."
+else
 phase "Starting the emulator"
 # set -m puts the emulator in its own process group, so Ctrl-C reaches
 # Terraform (which then stops gracefully) but not the emulator, which is
@@ -154,6 +180,7 @@ if [ -z "$DOMAINTRUST_ENDPOINT" ] || [ -z "$DOMAINTRUST_API_KEY" ]; then
 fi
 export DOMAINTRUST_ENDPOINT DOMAINTRUST_API_KEY
 echo "emulator (pid $EMU_PID) listening at $DOMAINTRUST_ENDPOINT; DOMAINTRUST_API_KEY is set (not shown)"
+fi
 
 # --- 3. Terraform configuration ---------------------------------------------------------
 # shellcheck source=scripts/dev-overrides.sh
@@ -233,6 +260,11 @@ EOF
 echo "Keys created. The secret values are not shown: Terraform keeps them in state,"
 echo "marked sensitive (the outputs above show keys = <sensitive>)."
 key_table 200
+if [ -n "$EXTERNAL_EMULATOR" ] && [ -t 0 ]; then
+  phase_end
+  printf '\nThe keys are in the dashboard now: %s/dashboard/\nPress Enter to destroy them. ' "$EXTERNAL_EMULATOR"
+  read -r _
+fi
 
 phase "terraform destroy"
 tf destroy -auto-approve -input=false -compact-warnings ${VAR_ARGS:+"$VAR_ARGS"}
@@ -243,6 +275,8 @@ key_table 401
 KEY_PAIRS=""
 
 # --- 5. stop -------------------------------------------------------------------
-phase "Stopping the emulator"
-stop_emulator
+if [ -z "$EXTERNAL_EMULATOR" ]; then
+  phase "Stopping the emulator"
+  stop_emulator
+fi
 phase_end
