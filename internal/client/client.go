@@ -71,8 +71,11 @@ type Config struct {
 	// HTTPClient supplies the transport; its Timeout is replaced by
 	// RequestTimeout and redirects are not followed.
 	HTTPClient *http.Client
-	// Clock is what ServerTimeOffset measures the server's Date against, so
-	// that the offset is right for the caller's clock; nil = the wall clock.
+	// Clock is the client's time: ServerTimeOffset measures the server's
+	// Date against it (so that the offset is right for the caller's clock),
+	// a Retry-After date is counted from it, and so are the durations the
+	// client reports. nil = the wall clock. The waits between attempts are
+	// real timers.
 	Clock clock.Clock
 }
 
@@ -217,16 +220,12 @@ type request struct {
 	path   string // below the endpoint, already escaped
 	query  url.Values
 	body   any // JSON-encoded when non-nil
-	noAuth bool
-	// secrets are scrubbed from error text in addition to the API key, e.g.
-	// the password of a login.
-	secrets []string
 }
 
 // do performs r with retries and decodes a 2xx answer into out (when non-nil).
 func (c *Client) do(ctx context.Context, r request, out any) error {
 	// Nothing here logs a secret; the masks keep it so if that ever changes.
-	for _, secret := range append([]string{c.apiKey}, r.secrets...) {
+	for _, secret := range c.secrets() {
 		if secret != "" {
 			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
 			ctx = tflog.MaskMessageStrings(ctx, secret)
@@ -251,7 +250,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	resp, err := rc.Do(req) //nolint:bodyclose // readAnswer or giveUp has read and closed it
 	err = c.outcome(ctx, st, r, resp, err, out)
 	if err != nil && st.exhausted {
-		return &GaveUpError{Attempts: st.attempt, Elapsed: time.Since(st.firstSent), Err: err}
+		return &GaveUpError{Attempts: st.attempt, Elapsed: c.clock.Now().Sub(st.firstSent), Err: err}
 	}
 	return err
 }
@@ -287,7 +286,7 @@ func (c *Client) newRequest(ctx context.Context, st *callState, r request) (*ret
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if !r.noAuth && c.apiKey != "" {
+	if c.apiKey != "" {
 		req.Header.Set("Authorization", "Bearer "+c.apiKey)
 	}
 	req.SetResponseHandler(st.readAnswer)
@@ -311,7 +310,7 @@ func (c *Client) outcome(ctx context.Context, st *callState, r request, resp *ht
 		}
 		apiErr := c.apiError(r, resp, st.body)
 		if r.method == http.MethodPost && st.lastMayHaveActed {
-			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: apiErr, SentAt: st.started}
+			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: apiErr}
 		}
 		return apiErr
 	}
@@ -326,9 +325,9 @@ func (c *Client) outcome(ctx context.Context, st *callState, r request, resp *ht
 		// encoding/json quotes malformed time values; scrubbing keeps an
 		// echoed credential out even there.
 		err = fmt.Errorf("%s %s: decoding %d answer: %s", r.method, r.path, resp.StatusCode,
-			scrubString(err.Error(), c.secrets(r)))
+			scrubString(err.Error(), c.secrets()))
 		if r.method == http.MethodPost {
-			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err, SentAt: st.started}
+			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err}
 		}
 		return err
 	}
@@ -346,23 +345,23 @@ func (c *Client) failure(st *callState, r request, err error) error {
 	}
 	err = fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	if r.method == http.MethodPost && st.lastMayHaveActed {
-		return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err, SentAt: st.started}
+		return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err}
 	}
 	return err
 }
 
 func (c *Client) apiError(r request, resp *http.Response, body []byte) *Error {
-	e := decodeProblem(resp.StatusCode, resp.Header.Get("Content-Type"), body, c.secrets(r))
+	e := decodeProblem(resp.StatusCode, resp.Header.Get("Content-Type"), body, c.secrets())
 	e.Method, e.Path = r.method, r.path
-	if d, ok := retryAfter(resp.Header); ok {
+	if d, ok := retryAfter(resp.Header, c.clock.Now()); ok {
 		e.RetryAfter = d
 	}
 	return e
 }
 
-func (c *Client) secrets(r request) []string {
-	return append([]string{c.apiKey}, r.secrets...)
-}
+// secrets are what the client masks in its logs and scrubs from error
+// text: the API key.
+func (c *Client) secrets() []string { return []string{c.apiKey} }
 
 // readAnswer reads the body of an answer the retry loop will not retry, so a
 // connection lost while reading is handled by the same retry rules as one
