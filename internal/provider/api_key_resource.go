@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -281,11 +280,11 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, err := uuid.Parse(req.ID); err != nil {
+	// The rule of the data source's id validator, so both take the same ids.
+	if problem := validators.CheckUUID(req.ID, "a Domain Trust API key id"); problem != "" {
 		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("%q is not a Domain Trust API key id. Import by the key's id, a UUID such as "+
-				"0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70, as shown in the Domain Trust dashboard or by the "+
-				"domaintrust_api_keys data source.", req.ID))
+			fmt.Sprintf("%q is not a Domain Trust API key id: the import id %s. Import by the key's id as shown "+
+				"in the Domain Trust dashboard or by the domaintrust_api_keys data source.", req.ID, problem))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
