@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -55,7 +54,8 @@ const (
 // as given (0 means a single attempt), while zero durations and an empty
 // user agent select the defaults above.
 type Config struct {
-	// Endpoint is the base URL including /api, e.g. http://127.0.0.1:8580/api.
+	// Endpoint is the base URL including /api, e.g. http://127.0.0.1:8580/api;
+	// ParseEndpoint says what is accepted.
 	Endpoint string
 	APIKey   string
 	// UserAgent is the full User-Agent header value.
@@ -124,9 +124,9 @@ type Client struct {
 
 // New validates cfg and returns a Client. It sends no request.
 func New(cfg Config) (*Client, error) {
-	endpoint, err := parseEndpoint(cfg.Endpoint)
+	endpoint, err := ParseEndpoint(cfg.Endpoint)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("invalid endpoint: %w", err)
 	}
 	c := &Client{
 		endpoint:   endpoint,
@@ -176,20 +176,6 @@ func New(cfg Config) (*Client, error) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.http = &hc
 	return c, nil
-}
-
-func parseEndpoint(raw string) (string, error) {
-	// The parse error is not wrapped: it would quote the endpoint, which may
-	// carry credentials in its userinfo.
-	const want = "endpoint must be an absolute http or https URL without query or fragment, such as https://domain-trust.globalcyberalliance.org/api"
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", errors.New(want)
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return "", errors.New(want)
-	}
-	return strings.TrimRight(u.String(), "/"), nil
 }
 
 // ServerTimeOffset reports the server clock minus the client's Clock, taken

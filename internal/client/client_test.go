@@ -166,46 +166,6 @@ func closedAddr(t *testing.T) string {
 	return addr
 }
 
-func TestNewRejectsBadEndpoints(t *testing.T) {
-	for _, endpoint := range []string{
-		"",
-		"domain-trust.globalcyberalliance.org/api",
-		"/api",
-		"ftp://example.org/api",
-		"http://",
-		"https://example.org/api?x=1",
-		"https://example.org/api?",
-		"https://example.org/api#frag",
-		"http://user:hunter2secret@exa mple.org/api",
-	} {
-		_, err := New(Config{Endpoint: endpoint})
-		if err == nil {
-			t.Errorf("New(%q) succeeded, want an error", endpoint)
-			continue
-		}
-		if strings.Contains(err.Error(), "hunter2secret") {
-			t.Errorf("New(%q) error quotes the credentials: %v", endpoint, err)
-		}
-	}
-}
-
-func TestNewAcceptsEndpointsAndTrimsSlash(t *testing.T) {
-	for endpoint, want := range map[string]string{
-		"https://domain-trust.globalcyberalliance.org/api":  "https://domain-trust.globalcyberalliance.org/api",
-		"https://domain-trust.globalcyberalliance.org/api/": "https://domain-trust.globalcyberalliance.org/api",
-		"http://127.0.0.1:8580/api":                         "http://127.0.0.1:8580/api",
-	} {
-		c, err := New(Config{Endpoint: endpoint})
-		if err != nil {
-			t.Errorf("New(%q): %v", endpoint, err)
-			continue
-		}
-		if c.endpoint != want {
-			t.Errorf("New(%q) endpoint = %q, want %q", endpoint, c.endpoint, want)
-		}
-	}
-}
-
 func TestNewDefaults(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Endpoint = "https://example.org/api"
