@@ -212,10 +212,7 @@ type request struct {
 func (c *Client) do(ctx context.Context, r request, out any) error {
 	// Nothing here logs a secret; the masks keep it so if that ever changes.
 	for _, secret := range c.secrets() {
-		if secret != "" {
-			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
-			ctx = tflog.MaskMessageStrings(ctx, secret)
-		}
+		ctx = MaskInLogs(ctx, secret)
 	}
 	st := &callState{client: c, ctx: ctx, method: r.method, path: r.path}
 	req, err := c.newRequest(ctx, st, r)

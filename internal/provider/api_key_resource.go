@@ -151,8 +151,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	// Defence in depth: whatever logs on this context from here on, the
 	// secret is masked.
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, key.Secret.Reveal())
-	ctx = tflog.MaskMessageStrings(ctx, key.Secret.Reveal())
+	ctx = client.MaskInLogs(ctx, key.Secret.Reveal())
 	tflog.Info(ctx, "created Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
 
 	plan.ID = types.StringValue(key.ID)
