@@ -121,18 +121,7 @@ func TestCreateAfterLostAnswerDeletesOrphanAndRetries(t *testing.T) {
 func TestCreateReconcileSparesSiblingInFlight(t *testing.T) {
 	t.Parallel()
 	api := newFakeKeys()
-	release := make(chan struct{})
-	siblingApplied := make(chan struct{})
-	api.onPost = func(n int, _ string) (bool, <-chan struct{}) {
-		switch n {
-		case 1: // the sibling: applied, answer held back
-			close(siblingApplied)
-			return false, release
-		case 2: // ours: applied, answer lost
-			return true, nil
-		}
-		return false, nil
-	}
+	siblingApplied, release := holdSiblingLoseOurs(api)
 	co := newCreateCoordinator(clock.System{})
 	parked := parkEvents(co)
 	var wg sync.WaitGroup
@@ -163,6 +152,25 @@ func TestCreateReconcileSparesSiblingInFlight(t *testing.T) {
 	if _, ok := api.keys[ours.ID]; !ok || len(api.keys) != 2 {
 		t.Fatalf("want exactly the two returned keys, have %v", api.keys)
 	}
+}
+
+// holdSiblingLoseOurs makes the first POST (a sibling's) take effect and
+// hold its answer back until release is closed, and the second (ours) take
+// effect and lose its answer. siblingApplied is closed once the first has
+// taken effect.
+func holdSiblingLoseOurs(api *fakeKeys) (siblingApplied, release chan struct{}) {
+	siblingApplied, release = make(chan struct{}), make(chan struct{})
+	api.onPost = func(n int, _ string) (bool, <-chan struct{}) {
+		switch n {
+		case 1:
+			close(siblingApplied)
+			return false, release
+		case 2:
+			return true, nil
+		}
+		return false, nil
+	}
+	return siblingApplied, release
 }
 
 // parkEvents reports each wait co starts, by what it waits for.
@@ -212,34 +220,51 @@ func TestCreateParkedBehindCleanupReturnsWhenCancelled(t *testing.T) {
 	co := newCreateCoordinator(clock.System{})
 	parked := parkEvents(co)
 
-	first := make(chan struct{})
-	var firstKey *client.Key
-	var firstErr error
-	go func() { defer close(first); firstKey, firstErr = co.create(context.Background(), api, sameBody) }()
+	first := startCreate(context.Background(), co, api)
 	<-listing // the first create's answer was lost; its clean-up round is listing
+	cancelParked(t, co, api, parked, "post", func() { close(releaseList) }, first)
 
+	if first.err != nil {
+		t.Fatalf("first create: %v", first.err)
+	}
+	if api.posts != 2 || len(api.keys) != 1 || api.keys[first.key.ID].ID != first.key.ID {
+		t.Fatalf("%d POSTs, keys %v: want 2 POSTs (none from the cancelled create) and only %s left", api.posts, api.keys, first.key.ID)
+	}
+}
+
+// asyncCreate is a create running in the background.
+type asyncCreate struct {
+	done chan struct{}
+	key  *client.Key
+	err  error
+}
+
+func startCreate(ctx context.Context, co *createCoordinator, api creatorAPI) *asyncCreate {
+	a := &asyncCreate{done: make(chan struct{})}
+	go func() { defer close(a.done); a.key, a.err = co.create(ctx, api, sameBody) }()
+	return a
+}
+
+// cancelParked starts a create, waits until it parks to wait for what, and
+// cancels it; then it calls release, to let what it waited for end, and
+// waits for it and others. The create must have returned within a second of
+// its cancellation, and said that it was cancelled.
+func cancelParked(t *testing.T, co *createCoordinator, api creatorAPI, parked <-chan string, what string, release func(), others ...*asyncCreate) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	parkedDone := make(chan struct{})
-	var parkedErr error
-	go func() { defer close(parkedDone); _, parkedErr = co.create(ctx, api, sameBody) }()
-	awaitPark(t, parked, "post")
+	cancelled := startCreate(ctx, co, api)
+	awaitPark(t, parked, what)
 	cancel()
-	returned := returnsWithinASecond(parkedDone)
-	close(releaseList)
-	<-first
-	<-parkedDone
+	returned := returnsWithinASecond(cancelled.done)
+	release()
+	for _, o := range append(others, cancelled) {
+		<-o.done
+	}
 	if !returned {
-		t.Error("a create parked behind a clean-up round did not return within a second of its cancellation")
+		t.Errorf("a create waiting for %q did not return within a second of its cancellation", what)
 	}
-
-	if !errors.Is(parkedErr, context.Canceled) {
-		t.Errorf("the cancelled create returned %v, want the cancellation", parkedErr)
-	}
-	if firstErr != nil {
-		t.Fatalf("first create: %v", firstErr)
-	}
-	if api.posts != 2 || len(api.keys) != 1 || api.keys[firstKey.ID].ID != firstKey.ID {
-		t.Fatalf("%d POSTs, keys %v: want 2 POSTs (none from the cancelled create) and only %s left", api.posts, api.keys, firstKey.ID)
+	if !errors.Is(cancelled.err, context.Canceled) {
+		t.Errorf("the cancelled create returned %v, want the cancellation", cancelled.err)
 	}
 }
 
@@ -250,49 +275,19 @@ func TestCreateParkedBehindCleanupReturnsWhenCancelled(t *testing.T) {
 func TestCreateLostAnswerCancelledWhileWaitingLeavesNoOrphan(t *testing.T) {
 	t.Parallel()
 	api := newFakeKeys()
-	release := make(chan struct{})
-	siblingApplied := make(chan struct{})
-	api.onPost = func(n int, _ string) (bool, <-chan struct{}) {
-		switch n {
-		case 1:
-			close(siblingApplied)
-			return false, release
-		case 2:
-			return true, nil
-		}
-		return false, nil
-	}
+	siblingApplied, release := holdSiblingLoseOurs(api)
 	co := newCreateCoordinator(clock.System{})
 	parked := parkEvents(co)
 
-	siblingDone := make(chan struct{})
-	var sibling *client.Key
-	var siblingErr error
-	go func() { defer close(siblingDone); sibling, siblingErr = co.create(context.Background(), api, sameBody) }()
+	sibling := startCreate(context.Background(), co, api)
 	<-siblingApplied
+	cancelParked(t, co, api, parked, "round", func() { close(release) }, sibling)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	oursDone := make(chan struct{})
-	var oursErr error
-	go func() { defer close(oursDone); _, oursErr = co.create(ctx, api, sameBody) }()
-	awaitPark(t, parked, "round")
-	cancel()
-	returned := returnsWithinASecond(oursDone)
-	close(release)
-	<-siblingDone
-	<-oursDone
-	if !returned {
-		t.Error("a create waiting for its clean-up round did not return within a second of its cancellation")
+	if sibling.err != nil {
+		t.Fatalf("sibling: %v", sibling.err)
 	}
-
-	if !errors.Is(oursErr, context.Canceled) {
-		t.Errorf("the cancelled create returned %v, want the cancellation", oursErr)
-	}
-	if siblingErr != nil {
-		t.Fatalf("sibling: %v", siblingErr)
-	}
-	if len(api.keys) != 1 || api.keys[sibling.ID].ID != sibling.ID || len(api.deleted) != 1 {
-		t.Fatalf("keys %v, deleted %v: want the orphan deleted and only the sibling's key %s left", api.keys, api.deleted, sibling.ID)
+	if len(api.keys) != 1 || api.keys[sibling.key.ID].ID != sibling.key.ID || len(api.deleted) != 1 {
+		t.Fatalf("keys %v, deleted %v: want the orphan deleted and only the sibling's key %s left", api.keys, api.deleted, sibling.key.ID)
 	}
 }
 
