@@ -185,13 +185,13 @@ func (c *createCoordinator) endPost(sig string, created *client.Key, lost bool, 
 		g.next.since = earliest(g.next.since, sentAt)
 		round = g.next
 	}
-	return round, c.takeRound(sig, g)
+	return round, c.takeRound(g)
 }
 
 // takeRound starts the group's pending round when nothing stands in its
 // way, and prunes the group (and, across groups, expired claims) when it is
 // idle. It is called with c.mu held.
-func (c *createCoordinator) takeRound(sig string, g *createGroup) *cleanupRound {
+func (c *createCoordinator) takeRound(g *createGroup) *cleanupRound {
 	if g.inFlight == 0 && g.running == nil && g.next != nil {
 		g.running, g.next = g.next, nil
 		return g.running
@@ -222,7 +222,7 @@ func (c *createCoordinator) run(ctx context.Context, api creatorAPI, in client.C
 		g := c.groups[sig]
 		g.running = nil
 		close(round.done)
-		round = c.takeRound(sig, g)
+		round = c.takeRound(g)
 		c.mu.Unlock()
 	}
 }
