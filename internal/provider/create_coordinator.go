@@ -115,6 +115,9 @@ func (c *createCoordinator) create(ctx context.Context, api creatorAPI, in clien
 		sentAt := c.clock.Now()
 		key, err := api.CreateKey(ctx, in)
 		lost := client.IsOutcomeUnknown(err)
+		if lost {
+			tflog.Warn(ctx, "answer to POST /keys was lost; looking for a key it may have created", map[string]any{"attempt": attempt})
+		}
 		round, toRun := c.endPost(sig, key, lost, sentAt)
 		if toRun != nil {
 			c.run(ctx, api, in, sig, toRun)
@@ -126,7 +129,6 @@ func (c *createCoordinator) create(ctx context.Context, api creatorAPI, in clien
 			return nil, err
 		}
 		lastErr = err
-		tflog.Warn(ctx, "answer to POST /keys was lost; looking for a key it may have created", map[string]any{"attempt": attempt})
 		if toRun != round {
 			// A sibling runs the round; wait for it, as long as ctx allows.
 			if err := c.wait(ctx, "round", round.done); err != nil {
