@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -55,7 +54,8 @@ const (
 // as given (0 means a single attempt), while zero durations and an empty
 // user agent select the defaults above.
 type Config struct {
-	// Endpoint is the base URL including /api, e.g. http://127.0.0.1:8580/api.
+	// Endpoint is the base URL including /api, e.g. http://127.0.0.1:8580/api;
+	// ParseEndpoint says what is accepted.
 	Endpoint string
 	APIKey   string
 	// UserAgent is the full User-Agent header value.
@@ -71,8 +71,11 @@ type Config struct {
 	// HTTPClient supplies the transport; its Timeout is replaced by
 	// RequestTimeout and redirects are not followed.
 	HTTPClient *http.Client
-	// Clock is what ServerTimeOffset measures the server's Date against, so
-	// that the offset is right for the caller's clock; nil = the wall clock.
+	// Clock is the client's time: ServerTimeOffset measures the server's
+	// Date against it (so that the offset is right for the caller's clock),
+	// a Retry-After date is counted from it, and so are the durations the
+	// client reports. nil = the wall clock. The waits between attempts are
+	// real timers.
 	Clock clock.Clock
 }
 
@@ -121,9 +124,9 @@ type Client struct {
 
 // New validates cfg and returns a Client. It sends no request.
 func New(cfg Config) (*Client, error) {
-	endpoint, err := parseEndpoint(cfg.Endpoint)
+	endpoint, err := ParseEndpoint(cfg.Endpoint)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("invalid endpoint: %w", err)
 	}
 	c := &Client{
 		endpoint:   endpoint,
@@ -175,20 +178,6 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-func parseEndpoint(raw string) (string, error) {
-	// The parse error is not wrapped: it would quote the endpoint, which may
-	// carry credentials in its userinfo.
-	const want = "endpoint must be an absolute http or https URL without query or fragment, such as https://domain-trust.globalcyberalliance.org/api"
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", errors.New(want)
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return "", errors.New(want)
-	}
-	return strings.TrimRight(u.String(), "/"), nil
-}
-
 // ServerTimeOffset reports the server clock minus the client's Clock, taken
 // from the Date header of the latest answer. Date has second resolution, so
 // the offset is only accurate to about a second.
@@ -217,20 +206,13 @@ type request struct {
 	path   string // below the endpoint, already escaped
 	query  url.Values
 	body   any // JSON-encoded when non-nil
-	noAuth bool
-	// secrets are scrubbed from error text in addition to the API key, e.g.
-	// the password of a login.
-	secrets []string
 }
 
 // do performs r with retries and decodes a 2xx answer into out (when non-nil).
 func (c *Client) do(ctx context.Context, r request, out any) error {
 	// Nothing here logs a secret; the masks keep it so if that ever changes.
-	for _, secret := range append([]string{c.apiKey}, r.secrets...) {
-		if secret != "" {
-			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
-			ctx = tflog.MaskMessageStrings(ctx, secret)
-		}
+	for _, secret := range c.secrets() {
+		ctx = MaskInLogs(ctx, secret)
 	}
 	st := &callState{client: c, ctx: ctx, method: r.method, path: r.path}
 	req, err := c.newRequest(ctx, st, r)
@@ -251,7 +233,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	resp, err := rc.Do(req) //nolint:bodyclose // readAnswer or giveUp has read and closed it
 	err = c.outcome(ctx, st, r, resp, err, out)
 	if err != nil && st.exhausted {
-		return &GaveUpError{Attempts: st.attempt, Elapsed: time.Since(st.firstSent), Err: err}
+		return &GaveUpError{Attempts: st.attempt, Elapsed: c.clock.Now().Sub(st.firstSent), Err: err}
 	}
 	return err
 }
@@ -287,7 +269,7 @@ func (c *Client) newRequest(ctx context.Context, st *callState, r request) (*ret
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if !r.noAuth && c.apiKey != "" {
+	if c.apiKey != "" {
 		req.Header.Set("Authorization", "Bearer "+c.apiKey)
 	}
 	req.SetResponseHandler(st.readAnswer)
@@ -311,7 +293,7 @@ func (c *Client) outcome(ctx context.Context, st *callState, r request, resp *ht
 		}
 		apiErr := c.apiError(r, resp, st.body)
 		if r.method == http.MethodPost && st.lastMayHaveActed {
-			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: apiErr, SentAt: st.started}
+			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: apiErr}
 		}
 		return apiErr
 	}
@@ -326,9 +308,9 @@ func (c *Client) outcome(ctx context.Context, st *callState, r request, resp *ht
 		// encoding/json quotes malformed time values; scrubbing keeps an
 		// echoed credential out even there.
 		err = fmt.Errorf("%s %s: decoding %d answer: %s", r.method, r.path, resp.StatusCode,
-			scrubString(err.Error(), c.secrets(r)))
+			scrubString(err.Error(), c.secrets()))
 		if r.method == http.MethodPost {
-			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err, SentAt: st.started}
+			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err}
 		}
 		return err
 	}
@@ -346,23 +328,23 @@ func (c *Client) failure(st *callState, r request, err error) error {
 	}
 	err = fmt.Errorf("%s %s: %w", r.method, r.path, err)
 	if r.method == http.MethodPost && st.lastMayHaveActed {
-		return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err, SentAt: st.started}
+		return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err}
 	}
 	return err
 }
 
 func (c *Client) apiError(r request, resp *http.Response, body []byte) *Error {
-	e := decodeProblem(resp.StatusCode, resp.Header.Get("Content-Type"), body, c.secrets(r))
+	e := decodeProblem(resp.StatusCode, resp.Header.Get("Content-Type"), body, c.secrets())
 	e.Method, e.Path = r.method, r.path
-	if d, ok := retryAfter(resp.Header); ok {
+	if d, ok := retryAfter(resp.Header, c.clock.Now()); ok {
 		e.RetryAfter = d
 	}
 	return e
 }
 
-func (c *Client) secrets(r request) []string {
-	return append([]string{c.apiKey}, r.secrets...)
-}
+// secrets are what the client masks in its logs and scrubs from error
+// text: the API key.
+func (c *Client) secrets() []string { return []string{c.apiKey} }
 
 // readAnswer reads the body of an answer the retry loop will not retry, so a
 // connection lost while reading is handled by the same retry rules as one

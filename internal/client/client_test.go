@@ -166,46 +166,6 @@ func closedAddr(t *testing.T) string {
 	return addr
 }
 
-func TestNewRejectsBadEndpoints(t *testing.T) {
-	for _, endpoint := range []string{
-		"",
-		"domain-trust.globalcyberalliance.org/api",
-		"/api",
-		"ftp://example.org/api",
-		"http://",
-		"https://example.org/api?x=1",
-		"https://example.org/api?",
-		"https://example.org/api#frag",
-		"http://user:hunter2secret@exa mple.org/api",
-	} {
-		_, err := New(Config{Endpoint: endpoint})
-		if err == nil {
-			t.Errorf("New(%q) succeeded, want an error", endpoint)
-			continue
-		}
-		if strings.Contains(err.Error(), "hunter2secret") {
-			t.Errorf("New(%q) error quotes the credentials: %v", endpoint, err)
-		}
-	}
-}
-
-func TestNewAcceptsEndpointsAndTrimsSlash(t *testing.T) {
-	for endpoint, want := range map[string]string{
-		"https://domain-trust.globalcyberalliance.org/api":  "https://domain-trust.globalcyberalliance.org/api",
-		"https://domain-trust.globalcyberalliance.org/api/": "https://domain-trust.globalcyberalliance.org/api",
-		"http://127.0.0.1:8580/api":                         "http://127.0.0.1:8580/api",
-	} {
-		c, err := New(Config{Endpoint: endpoint})
-		if err != nil {
-			t.Errorf("New(%q): %v", endpoint, err)
-			continue
-		}
-		if c.endpoint != want {
-			t.Errorf("New(%q) endpoint = %q, want %q", endpoint, c.endpoint, want)
-		}
-	}
-}
-
 func TestNewDefaults(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Endpoint = "https://example.org/api"
@@ -266,16 +226,12 @@ func TestNewDoesNotModifyCallersHTTPClient(t *testing.T) {
 }
 
 // TestHeadersOnEveryCall checks User-Agent, Accept, Content-Type and that the
-// bearer token goes with every call except Login.
+// bearer token goes with every call.
 func TestHeadersOnEveryCall(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		switch {
-		case r.URL.Path == "/api/version":
-			replyJSON(w, 200, golden(t, "version_response.json"))
 		case r.URL.Path == "/api/user":
 			replyJSON(w, 200, golden(t, "user_response.json"))
-		case r.URL.Path == "/api/auth/login":
-			replyJSON(w, 200, golden(t, "login_response.json"))
 		case r.Method == http.MethodGet && r.URL.Path == "/api/keys":
 			replyJSON(w, 200, golden(t, "key_list_last_page_response.json"))
 		case r.Method == http.MethodDelete:
@@ -302,9 +258,7 @@ func TestHeadersOnEveryCall(t *testing.T) {
 			return err
 		},
 		"DeleteKey":   func() error { return c.DeleteKey(ctx, "id1") },
-		"Version":     func() error { _, err := c.Version(ctx); return err },
 		"CurrentUser": func() error { _, err := c.CurrentUser(ctx); return err },
-		"Login":       func() error { _, err := c.Login(ctx, "ops@example.org", "pw-123456"); return err },
 	}
 	for name, call := range calls {
 		before := f.count()
@@ -323,9 +277,6 @@ func TestHeadersOnEveryCall(t *testing.T) {
 			t.Errorf("%s Accept = %q", name, got)
 		}
 		wantAuth := "Bearer " + testAPIKey
-		if name == "Login" {
-			wantAuth = ""
-		}
 		if got := h.Get("Authorization"); got != wantAuth {
 			t.Errorf("%s Authorization = %q, want %q", name, got, wantAuth)
 		}
@@ -341,10 +292,10 @@ func TestHeadersOnEveryCall(t *testing.T) {
 
 func TestDefaultUserAgentSent(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		replyJSON(w, 200, golden(t, "version_response.json"))
+		replyJSON(w, 200, golden(t, "user_response.json"))
 	})
 	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.UserAgent = "" })
-	if _, err := c.Version(context.Background()); err != nil {
+	if _, err := c.CurrentUser(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.requests()[0].Header.Get("User-Agent"); got != DefaultUserAgent {
@@ -354,10 +305,10 @@ func TestDefaultUserAgentSent(t *testing.T) {
 
 func TestNoAuthorizationWithoutAPIKey(t *testing.T) {
 	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
-		replyJSON(w, 200, golden(t, "version_response.json"))
+		replyJSON(w, 200, golden(t, "user_response.json"))
 	})
 	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.APIKey = "" })
-	if _, err := c.Version(context.Background()); err != nil {
+	if _, err := c.CurrentUser(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if h := f.requests()[0].Header; h.Values("Authorization") != nil {
@@ -369,7 +320,7 @@ func TestServerTimeOffset(t *testing.T) {
 	var serverAhead atomic.Int64
 	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		w.Header().Set("Date", time.Now().Add(time.Duration(serverAhead.Load())).UTC().Format(http.TimeFormat))
-		replyJSON(w, 200, golden(t, "version_response.json"))
+		replyJSON(w, 200, golden(t, "user_response.json"))
 	})
 	c := newTestClient(t, f.URL+"/api")
 	if _, ok := c.ServerTimeOffset(); ok {
@@ -377,7 +328,7 @@ func TestServerTimeOffset(t *testing.T) {
 	}
 	for _, ahead := range []time.Duration{time.Hour, -90 * time.Minute, 0} {
 		serverAhead.Store(int64(ahead))
-		if _, err := c.Version(context.Background()); err != nil {
+		if _, err := c.CurrentUser(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		got, ok := c.ServerTimeOffset()
@@ -399,10 +350,10 @@ func TestServerTimeOffsetAgainstConfiguredClock(t *testing.T) {
 	shifted.Advance(400 * 24 * time.Hour)
 	f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		w.Header().Set("Date", shifted.Now().UTC().Format(http.TimeFormat))
-		replyJSON(w, 200, golden(t, "version_response.json"))
+		replyJSON(w, 200, golden(t, "user_response.json"))
 	})
 	c := newTestClient(t, f.URL+"/api", func(c *Config) { c.Clock = shifted })
-	if _, err := c.Version(context.Background()); err != nil {
+	if _, err := c.CurrentUser(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got, ok := c.ServerTimeOffset(); !ok || got < -time.Second || got > time.Second {
@@ -441,13 +392,13 @@ func TestRedirectIsAnError(t *testing.T) {
 }
 
 func TestOversizedSuccessAnswerRefused(t *testing.T) {
-	huge := append([]byte(`{"version":"`), bytes.Repeat([]byte("a"), maxBodyBytes)...)
-	huge = append(huge, `"}`...)
+	huge := append([]byte(`{"user":{"id":"`), bytes.Repeat([]byte("a"), maxBodyBytes)...)
+	huge = append(huge, `"}}`...)
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		replyJSON(w, 200, huge)
 	})
 	c := newTestClient(t, f.URL+"/api")
-	_, err := c.Version(context.Background())
+	_, err := c.CurrentUser(context.Background())
 	if !errors.Is(err, errBodyTooLarge) {
 		t.Fatalf("err = %v, want errBodyTooLarge", err)
 	}

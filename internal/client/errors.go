@@ -138,20 +138,16 @@ func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 // IsValidation reports a 422 answer; its Errors name the offending fields.
 func IsValidation(err error) bool { return hasStatus(err, http.StatusUnprocessableEntity) }
 
-// IsRateLimited reports a 429 answer that outlasted the retries.
-func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
-
 // OutcomeUnknownError reports a POST that may or may not have been carried
 // out: the connection was lost after sending, the answer timed out, or the
 // server answered with an error that does not rule out that it acted. Such a
 // POST is never re-sent, because a create would then happen twice; the
-// caller has to look at the server's state instead. Only CreateKey and Login
-// return it.
+// caller has to look at the server's state instead. Only CreateKey returns
+// it.
 type OutcomeUnknownError struct {
 	Method string
 	Path   string
 	Cause  error
-	SentAt time.Time // local clock, when the ambiguous attempt was sent
 }
 
 func (e *OutcomeUnknownError) Error() string {

@@ -20,7 +20,7 @@ func TestGoldenProblemsDecoded(t *testing.T) {
 	}
 	checks := []check{
 		{"IsUnauthorized", IsUnauthorized}, {"IsForbidden", IsForbidden}, {"IsNotFound", IsNotFound},
-		{"IsValidation", IsValidation}, {"IsRateLimited", IsRateLimited}, {"IsOutcomeUnknown", IsOutcomeUnknown},
+		{"IsValidation", IsValidation}, {"IsOutcomeUnknown", IsOutcomeUnknown},
 	}
 	for _, tc := range []struct {
 		file, title, detail, text string
@@ -75,7 +75,7 @@ func TestIsHelpersSeeThroughWrapping(t *testing.T) {
 		t.Error("IsNotFound misses a wrapped 404")
 	}
 	for _, err := range []error{nil, errors.New("404"), &Error{StatusCode: 410}} {
-		if IsNotFound(err) || IsUnauthorized(err) || IsForbidden(err) || IsValidation(err) || IsRateLimited(err) || IsOutcomeUnknown(err) {
+		if IsNotFound(err) || IsUnauthorized(err) || IsForbidden(err) || IsValidation(err) || IsOutcomeUnknown(err) {
 			t.Errorf("a helper matched %v", err)
 		}
 	}

@@ -26,8 +26,8 @@ type callState struct {
 	path   string
 
 	attempt   int
-	firstSent time.Time   // when the first attempt was sent, on the local clock
-	started   time.Time   // when the latest attempt was sent, on the local clock
+	firstSent time.Time   // when the first attempt was sent, on the client's clock
+	started   time.Time   // when the latest attempt was sent, on the client's clock
 	connected atomic.Bool // a connection was obtained, so the request may have reached the server
 
 	// lastMayHaveActed says whether the server may have carried out the
@@ -50,7 +50,7 @@ func (st *callState) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, retr
 	st.connected.Store(false)
 	st.body = nil
 	st.attempt = retry + 1
-	st.started = time.Now()
+	st.started = st.client.clock.Now()
 	if retry == 0 {
 		st.firstSent = st.started
 	}
@@ -63,7 +63,7 @@ func (st *callState) afterResponse(_ retryablehttp.Logger, resp *http.Response) 
 		"path":        st.path,
 		"attempt":     st.attempt,
 		"status":      resp.StatusCode,
-		"duration_ms": time.Since(st.started).Milliseconds(),
+		"duration_ms": st.sinceStarted().Milliseconds(),
 	}
 	// The body of an answer that will be retried is discarded unread.
 	if st.body != nil {
@@ -71,6 +71,10 @@ func (st *callState) afterResponse(_ retryablehttp.Logger, resp *http.Response) 
 	}
 	tflog.Debug(st.ctx, "Domain Trust API answer", fields)
 }
+
+// sinceStarted is how long the latest attempt has taken, on the client's
+// clock.
+func (st *callState) sinceStarted() time.Duration { return st.client.clock.Now().Sub(st.started) }
 
 // checkRetry implements the retry rules of the API contract. It never
 // returns an error: the caller classifies the final outcome itself.
@@ -91,7 +95,7 @@ func (st *callState) retryRule(resp *http.Response, err error) bool {
 			"method":      st.method,
 			"path":        st.path,
 			"attempt":     st.attempt,
-			"duration_ms": time.Since(st.started).Milliseconds(),
+			"duration_ms": st.sinceStarted().Milliseconds(),
 			"error":       err.Error(),
 		})
 		if !transient(err) {
@@ -106,7 +110,7 @@ func (st *callState) retryRule(resp *http.Response, err error) bool {
 		if st.method != http.MethodPost {
 			return true
 		}
-		_, ok := retryAfter(resp.Header)
+		_, ok := retryAfter(resp.Header, st.client.clock.Now())
 		return ok
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		return st.method != http.MethodPost
@@ -126,7 +130,7 @@ func (st *callState) mayHaveActed(resp *http.Response, err error) bool {
 		return false
 	}
 	if resp.StatusCode == http.StatusServiceUnavailable {
-		_, ok := retryAfter(resp.Header)
+		_, ok := retryAfter(resp.Header, st.client.clock.Now())
 		return !ok
 	}
 	return true
@@ -161,7 +165,7 @@ func transient(err error) bool {
 // Every wait is capped at waitMax.
 func (st *callState) backoff(waitMin, waitMax time.Duration, retry int, resp *http.Response) time.Duration {
 	var wait time.Duration
-	if after, ok := retryAfterOf(resp); ok {
+	if after, ok := retryAfterOf(resp, st.client.clock.Now()); ok {
 		wait = min(after, waitMax)
 	} else {
 		ceiling := waitMin
@@ -192,16 +196,16 @@ func (st *callState) giveUp(resp *http.Response, err error, _ int) (*http.Respon
 	return resp, nil
 }
 
-func retryAfterOf(resp *http.Response) (time.Duration, bool) {
+func retryAfterOf(resp *http.Response, now time.Time) (time.Duration, bool) {
 	if resp == nil {
 		return 0, false
 	}
-	return retryAfter(resp.Header)
+	return retryAfter(resp.Header, now)
 }
 
-// retryAfter parses Retry-After as seconds or an HTTP date; a date in the
-// past means no wait.
-func retryAfter(h http.Header) (time.Duration, bool) {
+// retryAfter parses Retry-After as seconds or an HTTP date, which is
+// measured from now (the client's clock); a date in the past means no wait.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
@@ -220,5 +224,5 @@ func retryAfter(h http.Header) (time.Duration, bool) {
 	if err != nil {
 		return 0, false
 	}
-	return max(time.Until(at), 0), true
+	return max(at.Sub(now), 0), true
 }

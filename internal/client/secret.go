@@ -1,8 +1,11 @@
 package client
 
 import (
+	"context"
 	"fmt"
 	"io"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Secret is an API key value. It prints and marshals as "[REDACTED]" in every
@@ -27,5 +30,17 @@ func (s Secret) Format(f fmt.State, verb rune) {
 
 func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
-// Reveal returns the secret value, for the one place that must store it.
+// Reveal returns the secret value, for what must hold it in clear: the
+// resource's state, the ephemeral resource's result, and MaskInLogs.
 func (s Secret) Reveal() string { return string(s) }
+
+// MaskInLogs returns ctx with secret masked wherever tflog writes it, in
+// messages and in field values. It is how the client keeps its API key out
+// of the logs, and how the provider does so for a key it has just created.
+func MaskInLogs(ctx context.Context, secret string) context.Context {
+	if secret == "" {
+		return ctx
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
+	return tflog.MaskMessageStrings(ctx, secret)
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
@@ -79,5 +80,19 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	}
 	if fmt.Sprint(statuses) != "[429 201]" {
 		t.Errorf("logged answers %v, want [429 201]:\n%s", statuses, log)
+	}
+}
+
+// TestMaskInLogs: a masked secret shows in neither a message nor a field
+// value; an empty secret masks nothing.
+func TestMaskInLogs(t *testing.T) {
+	const secret = "dtk_example_secret_value_not_real_0123456789"
+	var out bytes.Buffer
+	ctx := MaskInLogs(tflogtest.RootLogger(context.Background(), &out), secret)
+	ctx = MaskInLogs(ctx, "")
+	tflog.Info(ctx, "created "+secret, map[string]any{"value": secret, "nested": "key=" + secret, "id": "k1"})
+	log := out.String()
+	if strings.Contains(log, secret) || !strings.Contains(log, "k1") || !strings.Contains(log, "created") {
+		t.Errorf("log %s: want the message and id without the secret", log)
 	}
 }

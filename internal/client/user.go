@@ -15,15 +15,6 @@ type User struct {
 	Role           string // admin, member or trial
 }
 
-// Version returns the API's version, e.g. "2.0.6".
-func (c *Client) Version(ctx context.Context) (string, error) {
-	var answer wireVersion
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/version"}, &answer); err != nil {
-		return "", err
-	}
-	return answer.Version, nil
-}
-
 // CurrentUser returns the owner of the configured API key.
 func (c *Client) CurrentUser(ctx context.Context) (*User, error) {
 	var answer wireUserAnswer
@@ -39,17 +30,4 @@ func (c *Client) CurrentUser(ctx context.Context) (*User, error) {
 		OrganizationID: u.OrganizationID,
 		Role:           u.Role,
 	}, nil
-}
-
-// Login exchanges credentials for a new auto-generated key, returned with its
-// secret. It sends no Authorization header. Like CreateKey, an ambiguous
-// failure is an *OutcomeUnknownError: a key may have been minted.
-func (c *Client) Login(ctx context.Context, email, password string) (*Key, error) {
-	return c.keyCall(ctx, request{
-		method:  http.MethodPost,
-		path:    "/auth/login",
-		body:    wireLoginRequest{Login: wireLogin{Email: email, Password: password}},
-		noAuth:  true,
-		secrets: []string{password},
-	})
 }

@@ -75,15 +75,6 @@ type wireUpdateKey struct {
 	Expiry      *string `json:"expiry,omitempty"`
 }
 
-type wireLoginRequest struct {
-	Login wireLogin `json:"login"`
-}
-
-type wireLogin struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-}
-
 type wireUserAnswer struct {
 	User *wireUser `json:"user"`
 }
@@ -105,10 +96,6 @@ type wireUser struct {
 	LastName       string `json:"lastName"`
 	OrganizationID string `json:"organizationID"`
 	Role           string `json:"role"`
-}
-
-type wireVersion struct {
-	Version string `json:"version"`
 }
 
 type wireProblem struct {

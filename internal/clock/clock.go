@@ -1,7 +1,12 @@
 // Package clock lets the provider and the emulator read the time through an
 // interface, so tests can move time (rotation windows, expiry) instead of
-// sleeping. Every "now" of the provider, its API client and the emulator
-// comes from one Clock handed down from where the program is wired.
+// sleeping. The times the provider, its API client and the emulator act on
+// (expiries, rotation windows, a create's send time, a Retry-After date,
+// the offset of the server's Date) come from one Clock handed down from
+// where the program is wired. Waiting is not the clock's business: the
+// waits between retries and the emulator's injected latency are real
+// timers, and the emulator measures the request durations it logs on the
+// wall clock.
 package clock
 
 import (

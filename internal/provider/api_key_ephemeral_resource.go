@@ -172,8 +172,8 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 			path.Root("expiration"), path.Root("ttl"))...)
 		return
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, key.Secret.Reveal())
-	ctx = tflog.MaskMessageStrings(ctx, key.Secret.Reveal())
+	// Whatever logs on this context from here on, the secret is masked.
+	ctx = client.MaskInLogs(ctx, key.Secret.Reveal())
 	tflog.Info(ctx, "opened ephemeral Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
 	ref := ephemeralKeyRef{ID: key.ID, Expiry: key.Expiry}
 	defer func() {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -152,8 +151,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	// Defence in depth: whatever logs on this context from here on, the
 	// secret is masked.
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, key.Secret.Reveal())
-	ctx = tflog.MaskMessageStrings(ctx, key.Secret.Reveal())
+	ctx = client.MaskInLogs(ctx, key.Secret.Reveal())
 	tflog.Info(ctx, "created Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
 
 	plan.ID = types.StringValue(key.ID)
@@ -300,11 +298,11 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		}
 		id, what = fromIdentity.ValueString(), "import identity"
 	}
-	if _, err := uuid.Parse(id); err != nil {
+	// The rule of the data source's id validator, so both take the same ids.
+	if problem := validators.CheckUUID(id, "a Domain Trust API key id"); problem != "" {
 		resp.Diagnostics.AddError("Invalid "+what,
-			fmt.Sprintf("%q is not a Domain Trust API key id. Import by the key's id, a UUID such as "+
-				"0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70, as shown in the Domain Trust dashboard, by the "+
-				"domaintrust_api_keys data source or by terraform query.", id))
+			fmt.Sprintf("%q is not a Domain Trust API key id: the %s %s. Import by the key's id as shown in the "+
+				"Domain Trust dashboard, by the domaintrust_api_keys data source or by terraform query.", id, what, problem))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

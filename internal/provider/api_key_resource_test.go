@@ -243,8 +243,28 @@ func TestAccAPIKey_import(t *testing.T) {
 				ImportStateId: "not-a-uuid",
 				ExpectError:   regexp.MustCompile(`"not-a-uuid" is not a Domain Trust API key id`),
 			},
+			// Other spellings of the key's UUID are refused by the data
+			// source's rule, with the canonical form to write instead.
+			importOtherSpelling(cfg, func(id string) string { return "{" + id + "}" }),
+			importOtherSpelling(cfg, func(id string) string { return "urn:uuid:" + id }),
+			importOtherSpelling(cfg, func(id string) string { return strings.ReplaceAll(id, "-", "") }),
 		},
 	})
+}
+
+// importOtherSpelling is an import step by the key's id spelled by spell,
+// which must fail with the canonical id as the fix.
+func importOtherSpelling(cfg string, spell func(id string) string) resource.TestStep {
+	return resource.TestStep{
+		Config:       cfg,
+		ResourceName: keyAddr,
+		ImportState:  true,
+		ImportStateIdFunc: func(s *terraform.State) (string, error) {
+			return spell(s.RootModule().Resources[keyAddr].Primary.ID), nil
+		},
+		ExpectError: regexp.MustCompile(expectError("is not a Domain Trust API key id: the import id must be a Domain Trust API key id, a UUID").String() +
+			`[\s\S]*write\s+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)`),
+	}
 }
 
 // TestAccAPIKey_productionAccessMissing: the 403 becomes a diagnostic that

@@ -340,6 +340,11 @@ func TestAccAPIKeysDataSource_invalidFilters(t *testing.T) {
 				Config:      env.providerBlock() + `data "domaintrust_api_key" "test" { id = "not-a-uuid" }`,
 				PlanOnly:    true,
 				ExpectError: expectError("must be a Domain Trust API key id, a UUID"),
+			}, {
+				// The import's rule: another spelling gets the canonical form.
+				Config:      env.providerBlock() + `data "domaintrust_api_key" "test" { id = "{0B8F3C5E-7A2D-4C19-9E61-3D5F2A8B9C70}" }`,
+				PlanOnly:    true,
+				ExpectError: expectError("write 0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70"),
 			}},
 		})
 	})

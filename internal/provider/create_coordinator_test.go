@@ -20,6 +20,7 @@ type fakeKeys struct {
 	next    int
 	log     []string
 	onPost  func(n int, id string) (lose bool, wait <-chan struct{})
+	onList  func() // called as ListKeys begins
 	posts   int
 	deleted []string
 }
@@ -60,6 +61,9 @@ func (f *fakeKeys) ListKeys(ctx context.Context, in client.ListKeysInput) ([]cli
 		return nil, err
 	}
 	f.record("list")
+	if f.onList != nil {
+		f.onList()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []client.Key
@@ -117,19 +121,9 @@ func TestCreateAfterLostAnswerDeletesOrphanAndRetries(t *testing.T) {
 func TestCreateReconcileSparesSiblingInFlight(t *testing.T) {
 	t.Parallel()
 	api := newFakeKeys()
-	release := make(chan struct{})
-	siblingApplied := make(chan struct{})
-	api.onPost = func(n int, _ string) (bool, <-chan struct{}) {
-		switch n {
-		case 1: // the sibling: applied, answer held back
-			close(siblingApplied)
-			return false, release
-		case 2: // ours: applied, answer lost
-			return true, nil
-		}
-		return false, nil
-	}
+	siblingApplied, release := holdSiblingLoseOurs(api)
 	co := newCreateCoordinator(clock.System{})
+	parked := parkEvents(co)
 	var wg sync.WaitGroup
 	var sibling, ours *client.Key
 	var siblingErr, oursErr error
@@ -138,18 +132,9 @@ func TestCreateReconcileSparesSiblingInFlight(t *testing.T) {
 	<-siblingApplied
 	go func() { defer wg.Done(); ours, oursErr = co.create(context.Background(), api, sameBody) }()
 
-	// Release the sibling once reconciliation has had ample chance to run
-	// early: a broken coordinator lists (and deletes the sibling's key) first.
-	deadline := time.Now().Add(300 * time.Millisecond)
-	for time.Now().Before(deadline) {
-		api.mu.Lock()
-		listed := len(api.log) > 0 && api.log[len(api.log)-1] == "list"
-		api.mu.Unlock()
-		if listed {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	// Release the sibling only once ours waits for the clean-up round: a
+	// broken coordinator lists (and deletes the sibling's key) first.
+	awaitPark(t, parked, "round")
 	close(release)
 	wg.Wait()
 
@@ -167,6 +152,199 @@ func TestCreateReconcileSparesSiblingInFlight(t *testing.T) {
 	if _, ok := api.keys[ours.ID]; !ok || len(api.keys) != 2 {
 		t.Fatalf("want exactly the two returned keys, have %v", api.keys)
 	}
+}
+
+// holdSiblingLoseOurs makes the first POST (a sibling's) take effect and
+// hold its answer back until release is closed, and the second (ours) take
+// effect and lose its answer. siblingApplied is closed once the first has
+// taken effect.
+func holdSiblingLoseOurs(api *fakeKeys) (siblingApplied, release chan struct{}) {
+	siblingApplied, release = make(chan struct{}), make(chan struct{})
+	api.onPost = func(n int, _ string) (bool, <-chan struct{}) {
+		switch n {
+		case 1:
+			close(siblingApplied)
+			return false, release
+		case 2:
+			return true, nil
+		}
+		return false, nil
+	}
+	return siblingApplied, release
+}
+
+// parkEvents reports each wait co starts, by what it waits for.
+func parkEvents(co *createCoordinator) <-chan string {
+	parked := make(chan string, 16)
+	co.parked = func(what string) { parked <- what }
+	return parked
+}
+
+// awaitPark returns once a create parks to wait for what. The bound only
+// turns a coordinator that never parks into a failure rather than a hang.
+func awaitPark(t *testing.T, parked <-chan string, what string) {
+	t.Helper()
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case got := <-parked:
+			if got == what {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no create parked to wait for %q", what)
+		}
+	}
+}
+
+// returnsWithinASecond reports whether done is closed within a second.
+func returnsWithinASecond(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	case <-time.After(time.Second):
+		return false
+	}
+}
+
+// TestCreateParkedBehindCleanupReturnsWhenCancelled: a create that waits
+// for a sibling's clean-up round before sending returns as soon as its own
+// context ends, without sending, and the round still deletes the orphan.
+func TestCreateParkedBehindCleanupReturnsWhenCancelled(t *testing.T) {
+	t.Parallel()
+	api := newFakeKeys()
+	api.onPost = func(n int, _ string) (bool, <-chan struct{}) { return n == 1, nil }
+	listing, releaseList := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	api.onList = func() { once.Do(func() { close(listing); <-releaseList }) }
+	co := newCreateCoordinator(clock.System{})
+	parked := parkEvents(co)
+
+	first := startCreate(context.Background(), co, api)
+	<-listing // the first create's answer was lost; its clean-up round is listing
+	cancelParked(t, co, api, parked, "post", func() { close(releaseList) }, first)
+
+	if first.err != nil {
+		t.Fatalf("first create: %v", first.err)
+	}
+	if api.posts != 2 || len(api.keys) != 1 || api.keys[first.key.ID].ID != first.key.ID {
+		t.Fatalf("%d POSTs, keys %v: want 2 POSTs (none from the cancelled create) and only %s left", api.posts, api.keys, first.key.ID)
+	}
+}
+
+// asyncCreate is a create running in the background.
+type asyncCreate struct {
+	done chan struct{}
+	key  *client.Key
+	err  error
+}
+
+func startCreate(ctx context.Context, co *createCoordinator, api creatorAPI) *asyncCreate {
+	a := &asyncCreate{done: make(chan struct{})}
+	go func() { defer close(a.done); a.key, a.err = co.create(ctx, api, sameBody) }()
+	return a
+}
+
+// cancelParked starts a create, waits until it parks to wait for what, and
+// cancels it; then it calls release, to let what it waited for end, and
+// waits for it and others. The create must have returned within a second of
+// its cancellation, and said that it was cancelled.
+func cancelParked(t *testing.T, co *createCoordinator, api creatorAPI, parked <-chan string, what string, release func(), others ...*asyncCreate) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancelled := startCreate(ctx, co, api)
+	awaitPark(t, parked, what)
+	cancel()
+	returned := returnsWithinASecond(cancelled.done)
+	release()
+	for _, o := range append(others, cancelled) {
+		<-o.done
+	}
+	if !returned {
+		t.Errorf("a create waiting for %q did not return within a second of its cancellation", what)
+	}
+	if !errors.Is(cancelled.err, context.Canceled) {
+		t.Errorf("the cancelled create returned %v, want the cancellation", cancelled.err)
+	}
+}
+
+// TestCreateLostAnswerCancelledWhileWaitingLeavesNoOrphan: a create whose
+// answer was lost and whose context ends while a sibling's POST is still in
+// flight returns at once; the sibling, whose POST ends last, runs the
+// clean-up that deletes the orphan.
+func TestCreateLostAnswerCancelledWhileWaitingLeavesNoOrphan(t *testing.T) {
+	t.Parallel()
+	api := newFakeKeys()
+	siblingApplied, release := holdSiblingLoseOurs(api)
+	co := newCreateCoordinator(clock.System{})
+	parked := parkEvents(co)
+
+	sibling := startCreate(context.Background(), co, api)
+	<-siblingApplied
+	cancelParked(t, co, api, parked, "round", func() { close(release) }, sibling)
+
+	if sibling.err != nil {
+		t.Fatalf("sibling: %v", sibling.err)
+	}
+	if len(api.keys) != 1 || api.keys[sibling.key.ID].ID != sibling.key.ID || len(api.deleted) != 1 {
+		t.Fatalf("keys %v, deleted %v: want the orphan deleted and only the sibling's key %s left", api.keys, api.deleted, sibling.key.ID)
+	}
+}
+
+// TestCreateCoordinatorForgetsIdleGroups: what the coordinator remembers
+// (a group per body, the ids it created) is bounded by recent creates, not
+// by how many there have been.
+func TestCreateCoordinatorForgetsIdleGroups(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewMockAt(time.Now())
+	co := newCreateCoordinator(clk)
+	api := newFakeKeys()
+	api.onPost = func(n int, _ string) (bool, <-chan struct{}) { return n%3 == 0, nil }
+	const creates = 60
+	for i := range creates {
+		in := sameBody
+		in.Description = fmt.Sprintf("key %d", i)
+		if _, err := co.create(context.Background(), api, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if groups, claims := coordinatorSize(co); groups != creates || claims != creates {
+		t.Fatalf("%d groups, %d claims after %d creates; want one each per create until the claims expire", groups, claims, creates)
+	}
+	clk.Advance(claimRetention + time.Second)
+	in := sameBody
+	in.Description = "after a minute"
+	if _, err := co.create(context.Background(), api, in); err != nil {
+		t.Fatal(err)
+	}
+	if groups, claims := coordinatorSize(co); groups != 1 || claims != 1 {
+		t.Fatalf("%d groups, %d claims a minute later; want only the latest create's", groups, claims)
+	}
+	clk.Advance(claimRetention + time.Second)
+	co.mu.Lock()
+	co.prune()
+	co.mu.Unlock()
+	if groups, claims := coordinatorSize(co); groups != 0 || claims != 0 {
+		t.Fatalf("%d groups, %d claims when idle; want none", groups, claims)
+	}
+
+	// A create that fails leaves nothing to remember at all.
+	if _, err := co.create(context.Background(), &failingCreate{fakeKeys: newFakeKeys()}, sameBody); err == nil {
+		t.Fatal("want the 403")
+	}
+	if groups, claims := coordinatorSize(co); groups != 0 || claims != 0 {
+		t.Fatalf("%d groups, %d claims after a failed create; want none", groups, claims)
+	}
+}
+
+// coordinatorSize reports how many groups and claimed ids co holds.
+func coordinatorSize(co *createCoordinator) (groups, claims int) {
+	co.mu.Lock()
+	defer co.mu.Unlock()
+	for _, g := range co.groups {
+		claims += len(g.claimed)
+	}
+	return len(co.groups), claims
 }
 
 func TestCreateGivesUpAfterBoundedAttempts(t *testing.T) {

@@ -22,22 +22,38 @@ import (
 // has proven that its endpoint is the Domain Trust API and accepts its API
 // key, by one authenticated GET /user that answers a well-formed user.
 // Configure proves it up front (unless skip_credentials_validation is set);
-// otherwise the first 404 does.
+// otherwise the first 404 does. A proof that failed for a reason that may
+// pass (the API down or busy, the network) is tried again at the next 404.
 
 // userAPI is the call that proves an endpoint.
 type userAPI interface {
 	CurrentUser(ctx context.Context) (*client.User, error)
 }
 
-// endpointProof sends at most one GET /user per provider process and
-// remembers what it showed.
+// endpointProof remembers what GET /user showed once it is definite: a
+// user (proven), or an answer that says the endpoint or key is wrong. A
+// temporary failure (a 5xx, a 429, no answer) and an interrupted check are
+// not remembered: the next 404 asks again. So a provider process sends one
+// GET /user while the API is well, and one per 404 while it is not.
 type endpointProof struct {
 	api      userAPI
 	endpoint string
+	// waiting, when set (by tests), is called as a check starts to wait for
+	// another's request.
+	waiting func()
 
 	mu      sync.Mutex
-	checked bool
-	problem *endpointProblem // nil once proven
+	settled bool
+	problem *endpointProblem // when settled: nil once proven
+	pending *proofRequest    // the GET /user in flight, if any
+}
+
+// proofRequest is one GET /user, whose result every check that arrives
+// while it is out shares.
+type proofRequest struct {
+	done        chan struct{}
+	problem     *endpointProblem // set before done is closed
+	interrupted bool             // its sender's context ended: it proved nothing
 }
 
 func newEndpointProof(api userAPI, endpoint string) *endpointProof {
@@ -45,28 +61,68 @@ func newEndpointProof(api userAPI, endpoint string) *endpointProof {
 }
 
 // check proves the endpoint, or says what looks wrong with it. Callers that
-// arrive while the request is out wait for its result rather than send
-// their own.
+// arrive while a request is out wait for its result (or for their own
+// context to end) rather than send their own.
 func (p *endpointProof) check(ctx context.Context) *endpointProblem {
+	for {
+		p.mu.Lock()
+		if p.settled {
+			p.mu.Unlock()
+			return p.problem
+		}
+		if req := p.pending; req != nil {
+			p.mu.Unlock()
+			if p.waiting != nil {
+				p.waiting()
+			}
+			select {
+			case <-req.done:
+				if req.interrupted {
+					continue // the sender gave up; ask again if ctx allows
+				}
+				return req.problem
+			case <-ctx.Done():
+				return p.interrupted(ctx)
+			}
+		}
+		req := &proofRequest{done: make(chan struct{})}
+		p.pending = req
+		p.mu.Unlock()
+		return p.send(ctx, req)
+	}
+}
+
+// send sends GET /user for req and records what it showed.
+func (p *endpointProof) send(ctx context.Context, req *proofRequest) *endpointProblem {
+	_, err := p.api.CurrentUser(ctx)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.checked {
-		return p.problem
-	}
-	_, err := p.api.CurrentUser(ctx)
-	if err != nil && ctx.Err() != nil {
-		// An interrupted check says nothing about the endpoint: not remembered.
-		return &endpointProblem{
-			attribute: path.Root("endpoint"),
-			summary:   "checking the endpoint was interrupted",
-			detail:    fmt.Sprintf("Checking the endpoint %s was interrupted (%v).", p.endpoint, ctx.Err()),
+	defer close(req.done)
+	p.pending = nil
+	switch {
+	case err == nil:
+		p.settled, p.problem = true, nil
+	case ctx.Err() != nil:
+		req.interrupted = true
+		return p.interrupted(ctx)
+	default:
+		req.problem = diagnoseEndpoint(p.endpoint, err)
+		if !req.problem.temporary {
+			p.settled, p.problem = true, req.problem
 		}
 	}
-	p.checked = true
-	if err != nil {
-		p.problem = diagnoseEndpoint(p.endpoint, err)
+	return req.problem
+}
+
+// interrupted is the problem of a check cut short by its caller's context:
+// it says nothing about the endpoint.
+func (p *endpointProof) interrupted(ctx context.Context) *endpointProblem {
+	return &endpointProblem{
+		attribute: path.Root("endpoint"),
+		summary:   "checking the endpoint was interrupted",
+		detail:    fmt.Sprintf("Checking the endpoint %s was interrupted (%v).", p.endpoint, ctx.Err()),
+		temporary: true,
 	}
-	return p.problem
 }
 
 // endpointProblem is what a failed proof found, worded for the user.
@@ -74,6 +130,9 @@ type endpointProblem struct {
 	attribute path.Path // the provider attribute to fix
 	summary   string
 	detail    string
+	// temporary says that the problem may go away by itself (the API is
+	// down or busy, the network failed): it is not remembered.
+	temporary bool
 }
 
 // diagnostics reports the problem as one error. prefix says what could not
@@ -109,6 +168,7 @@ func diagnoseEndpoint(endpoint string, err error) *endpointProblem {
 				"key (GET /user), and that failed: %v\n\nCheck the provider's `endpoint` (or %s) and the network "+
 				"between Terraform and Domain Trust, or try again later if Domain Trust is down. To plan without "+
 				"any API request, set skip_credentials_validation = true.", endpoint, err, envEndpoint),
+			temporary: true,
 		}
 	}
 	var hints []string

@@ -38,8 +38,8 @@ func notFound(body client.BodyKind) error {
 }
 
 // TestProvenNotFound: a 404 proves a key gone only when it is a problem
-// document and the endpoint has answered GET /user with a user; the proof
-// costs one request however many 404s ask for it.
+// document and the endpoint has answered GET /user with a user; a definite
+// answer costs one request however many 404s ask for it.
 func TestProvenNotFound(t *testing.T) {
 	t.Parallel()
 	proven := func() *fakeUserAPI { return &fakeUserAPI{} }
@@ -77,7 +77,7 @@ func TestProvenNotFound(t *testing.T) {
 				})
 			}
 			wg.Wait()
-			if n := api.calls.Load(); n > 1 {
+			if n := api.calls.Load(); n > 1 && !temporary(api.err) {
 				t.Errorf("%d GET /user requests, want at most one per provider process", n)
 			}
 		})
@@ -101,6 +101,134 @@ func TestEndpointProofInterruptedIsNotRemembered(t *testing.T) {
 	}
 	if n := api.calls.Load(); n != 2 {
 		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+// temporary reports whether a GET /user failure says nothing lasting about
+// the endpoint, as diagnoseEndpoint sees it.
+func temporary(err error) bool {
+	return err != nil && diagnoseEndpoint("https://domain-trust.example/api", err).temporary
+}
+
+// TestEndpointProofRetriesTemporaryFailures: a GET /user that fails for a
+// reason that may pass (a 5xx, a 429, no answer) is not remembered: the next
+// 404 asks again, and once the endpoint is proven it is not asked again.
+func TestEndpointProofRetriesTemporaryFailures(t *testing.T) {
+	t.Parallel()
+	for name, err := range map[string]error{
+		"503":           &client.Error{StatusCode: http.StatusServiceUnavailable, Body: client.BodyProblem},
+		"500":           &client.Error{StatusCode: http.StatusInternalServerError, Body: client.BodyHTML},
+		"429":           &client.Error{StatusCode: http.StatusTooManyRequests, Body: client.BodyProblem},
+		"network error": errors.New("GET /user: connection refused"),
+		"retries spent": &client.GaveUpError{Attempts: 13, Elapsed: time.Minute, Err: &client.Error{StatusCode: 502}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			api := &fakeUserAPI{err: err}
+			data := newProviderData(api, clock.NewMock(), "https://domain-trust.example/api")
+			if data.provenNotFound(context.Background(), notFound(client.BodyProblem)) {
+				t.Fatal("a 404 counted as proven while GET /user failed")
+			}
+			api.err = nil
+			for range 3 {
+				if !data.provenNotFound(context.Background(), notFound(client.BodyProblem)) {
+					t.Fatal("a 404 after the API recovered still counts as unproven")
+				}
+			}
+			if n := api.calls.Load(); n != 2 {
+				t.Errorf("%d GET /user requests, want 2 (the failed one, then the proof)", n)
+			}
+		})
+	}
+}
+
+// TestEndpointProofRemembersDefiniteAnswers: an answer that says the
+// endpoint or the key is wrong is remembered; asking again would not change
+// it.
+func TestEndpointProofRemembersDefiniteAnswers(t *testing.T) {
+	t.Parallel()
+	for name, err := range map[string]error{
+		"401":              &client.Error{StatusCode: http.StatusUnauthorized, Body: client.BodyProblem},
+		"HTML 404":         notFound(client.BodyHTML),
+		"problem 404":      notFound(client.BodyProblem),
+		"403 from a proxy": &client.Error{StatusCode: http.StatusForbidden, Body: client.BodyHTML},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			api := &fakeUserAPI{err: err}
+			proof := newEndpointProof(api, "https://domain-trust.example/api")
+			first := proof.check(context.Background())
+			api.err = nil
+			if second := proof.check(context.Background()); first == nil || second != first {
+				t.Fatalf("checks returned %+v, then %+v; want the same problem twice", first, second)
+			}
+			if n := api.calls.Load(); n != 1 {
+				t.Errorf("%d GET /user requests, want 1", n)
+			}
+		})
+	}
+}
+
+// blockingUserAPI holds GET /user until released.
+type blockingUserAPI struct {
+	sent    chan struct{} // closed when the first request is out
+	release chan struct{}
+	once    sync.Once
+}
+
+func (b *blockingUserAPI) CurrentUser(ctx context.Context) (*client.User, error) {
+	b.once.Do(func() { close(b.sent) })
+	select {
+	case <-b.release:
+		return &client.User{ID: "5b0c7a34-8d3f-4a8e-9f49-2a1f3f0b6c11"}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// TestEndpointProofWaitReturnsWhenCancelled: a 404 that waits for another
+// 404's GET /user returns as soon as its own context ends, unproven, and the
+// request it waited for still proves the endpoint.
+func TestEndpointProofWaitReturnsWhenCancelled(t *testing.T) {
+	t.Parallel()
+	api := &blockingUserAPI{sent: make(chan struct{}), release: make(chan struct{})}
+	proof := newEndpointProof(api, "https://domain-trust.example/api")
+	waiting := make(chan struct{}, 1)
+	proof.waiting = func() { waiting <- struct{}{} }
+
+	first := make(chan *endpointProblem, 1)
+	go func() { first <- proof.check(context.Background()) }()
+	<-api.sent
+
+	ctx, cancel := context.WithCancel(context.Background())
+	second := make(chan *endpointProblem, 1)
+	go func() { second <- proof.check(ctx) }()
+	select {
+	case <-waiting:
+	case <-time.After(30 * time.Second): // only turns a hang into a failure
+		t.Fatal("the second check never waited for the first's request")
+	}
+	cancel()
+	var cancelled *endpointProblem
+	returned := false
+	select {
+	case cancelled = <-second:
+		returned = true
+	case <-time.After(time.Second):
+	}
+	close(api.release)
+	if !returned {
+		t.Error("a check waiting for another's GET /user did not return within a second of its cancellation")
+		cancelled = <-second
+	}
+	if cancelled == nil || !strings.Contains(cancelled.detail, "interrupted") {
+		t.Errorf("the cancelled check returned %+v, want it interrupted", cancelled)
+	}
+	if problem := <-first; problem != nil {
+		t.Fatalf("first check: %+v", problem)
+	}
+	if problem := proof.check(context.Background()); problem != nil {
+		t.Fatalf("after the proof: %+v", problem)
 	}
 }
 

@@ -98,7 +98,7 @@ func (p *domainTrustProvider) Schema(_ context.Context, _ provider.SchemaRequest
 					"` environment variable, then to `" + client.DefaultEndpoint + "`. Must be an absolute `https` URL; " +
 					"plain `http` is accepted only for loopback hosts, such as the local emulator.",
 				Optional:   true,
-				Validators: []validator.String{validators.Endpoint(client.DefaultEndpoint)},
+				Validators: []validator.String{validators.Endpoint()},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried (connection errors, "+
@@ -189,9 +189,9 @@ func (p *domainTrustProvider) clientConfig(cfg providerModel, terraformVersion s
 	if cfg.Endpoint.ValueString() == "" {
 		// The attribute validator has checked a configured endpoint; one from the
 		// environment gets the same check here.
-		if problem := validators.CheckEndpoint(conf.Endpoint, client.DefaultEndpoint); problem != "" {
+		if _, err := client.ParseEndpoint(conf.Endpoint); err != nil {
 			diags.AddAttributeError(path.Root("endpoint"), "Invalid Domain Trust endpoint",
-				fmt.Sprintf("The %s environment variable holds %q: %s", envEndpoint, conf.Endpoint, problem))
+				fmt.Sprintf("The %s environment variable holds %q: %s.", envEndpoint, conf.Endpoint, err))
 		}
 	}
 	if !cfg.MaxRetries.IsNull() {

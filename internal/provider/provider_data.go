@@ -66,10 +66,11 @@ func (d *providerData) provenNotFound(ctx context.Context, err error) bool {
 	return d.proof.check(ctx) == nil
 }
 
-// apiDiagnostics is apiDiagnostics with what only this provider instance
-// knows: the endpoint, and whether it has proven to be the Domain Trust API.
-// A 404 from an endpoint that is not proven is explained as the endpoint
-// problem it most likely is. action completes "Could not ...".
+// apiDiagnostics explains err as the package's apiDiagnostics (api_errors.go)
+// does, except for a 404, which needs what only this provider instance
+// knows: whether its endpoint has proven to be the Domain Trust API. A 404
+// from an endpoint that is not proven is explained as the endpoint problem
+// it most likely is. action completes "Could not ...".
 func (d *providerData) apiDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
 	var apiErr *client.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {

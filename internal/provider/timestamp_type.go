@@ -70,7 +70,7 @@ func (v timestamp) Equal(o attr.Value) bool {
 // parse error instead.
 func (v timestamp) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
 	if v.IsNull() || v.IsUnknown() {
-		return
+		return // nothing to check yet
 	}
 	if _, ok := v.instant(); !ok {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
@@ -89,16 +89,18 @@ func (v timestamp) StringSemanticEquals(_ context.Context, newValuable basetypes
 }
 
 func sameInstant(a, b timestamp) bool {
-	if a.IsNull() || a.IsUnknown() || b.IsNull() || b.IsUnknown() {
-		return false
-	}
-	ta, errA := time.Parse(time.RFC3339, a.ValueString())
-	tb, errB := time.Parse(time.RFC3339, b.ValueString())
-	return errA == nil && errB == nil && ta.Equal(tb)
+	ta, okA := a.instant()
+	tb, okB := b.instant()
+	return okA && okB && ta.Equal(tb)
 }
 
-// instant returns the value as a time; callers check IsNull/IsUnknown first.
+// instant is the provider's one RFC 3339 parser: the value as a time, and
+// whether it is one. A null or unknown value is not (its empty text would
+// not parse either; the check says so rather than relying on it).
 func (v timestamp) instant() (time.Time, bool) {
+	if v.IsNull() || v.IsUnknown() {
+		return time.Time{}, false
+	}
 	t, err := time.Parse(time.RFC3339, v.ValueString())
 	return t, err == nil
 }
@@ -114,7 +116,7 @@ func timestampOf(t time.Time) timestamp {
 // that the text the user configured (and Terraform planned) survives the
 // API's normalised form; otherwise the API's value.
 func keepInstantText(prior timestamp, actual time.Time) timestamp {
-	if t, ok := prior.instant(); ok && !prior.IsNull() && !prior.IsUnknown() && t.Equal(actual) {
+	if t, ok := prior.instant(); ok && t.Equal(actual) {
 		return prior
 	}
 	return timestampOf(actual)

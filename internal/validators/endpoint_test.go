@@ -10,41 +10,23 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-const example = "https://domain-trust.globalcyberalliance.org/api"
-
-func TestCheckEndpoint(t *testing.T) {
-	t.Parallel()
-	for raw, wantOK := range map[string]bool{
-		"https://domain-trust.globalcyberalliance.org/api": true,
-		"http://127.0.0.1:8580/api":                        true,
-		"http://localhost:8580/api":                        true,
-		"http://[::1]:8580/api":                            true,
-		"http://127.8.9.10/api":                            true,
-		"http://example.org/api":                           false,
-		"http://10.0.0.1/api":                              false,
-		"ftp://example.org/api":                            false,
-		"/api":                                             false,
-		"https://user:pw@example.org/api":                  false,
-		"https://example.org/api?x=1":                      false,
-		"not a url":                                        false,
-	} {
-		if got := CheckEndpoint(raw, example) == ""; got != wantOK {
-			t.Errorf("CheckEndpoint(%q) ok = %v, want %v (%s)", raw, got, wantOK, CheckEndpoint(raw, example))
-		}
-	}
-	if got := CheckEndpoint("/api", example); !strings.Contains(got, example) {
-		t.Errorf("CheckEndpoint(/api) = %q, want it to show %s", got, example)
-	}
-}
-
+// TestEndpointValidator: the validator reports the client's rule (tested in
+// internal/client) on the attribute, with the value and the reason.
 func TestEndpointValidator(t *testing.T) {
 	t.Parallel()
-	for value, wantErr := range map[string]bool{example: false, "http://example.org/api": true} {
+	for value, want := range map[string]string{
+		"http://127.0.0.1:8580/api": "",
+		"http://example.org/api":    `"http://example.org/api": plain http would send the API key unencrypted`,
+	} {
 		var resp validator.StringResponse
-		Endpoint(example).ValidateString(context.Background(),
+		Endpoint().ValidateString(context.Background(),
 			validator.StringRequest{Path: path.Root("endpoint"), ConfigValue: types.StringValue(value)}, &resp)
-		if resp.Diagnostics.HasError() != wantErr {
+		if resp.Diagnostics.HasError() != (want != "") {
 			t.Errorf("%q: %v", value, resp.Diagnostics)
+			continue
+		}
+		if want != "" && !strings.Contains(resp.Diagnostics[0].Detail(), want) {
+			t.Errorf("%q: detail %q lacks %q", value, resp.Diagnostics[0].Detail(), want)
 		}
 	}
 }
