@@ -19,6 +19,7 @@ type keyAPI interface {
 	CreateKey(ctx context.Context, in client.CreateKeyInput) (*client.Key, error)
 	GetKey(ctx context.Context, id string) (*client.Key, error)
 	ListKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error)
+	ListKeysPage(ctx context.Context, in client.ListKeysInput, pageToken string) (*client.KeyPage, error)
 	UpdateKey(ctx context.Context, id string, in client.UpdateKeyInput) (*client.Key, error)
 	DeleteKey(ctx context.Context, id string) error
 	// ServerTimeOffset is the server's clock minus ours, from the latest
@@ -32,20 +33,32 @@ type keyAPI interface {
 // reaches them. When the provider block depends on values unknown until
 // apply, it holds the clock alone, and configured reports false.
 type providerData struct {
+	// api is the API behind a writeFence: every create, update and delete
+	// through it ends the use of keyReads' earlier listings.
 	api      keyAPI
 	clock    clock.Clock
 	creates  *createCoordinator
 	endpoint string
 	proof    *endpointProof
+	// keyReads serves domaintrust_api_key's reads (key_reader.go).
+	keyReads *keyReader
 }
 
 func newProviderData(api keyAPI, clk clock.Clock, endpoint string) *providerData {
+	return newProviderDataListing(api, clk, endpoint, defaultKeyListPolicy)
+}
+
+// newProviderDataListing is newProviderData with the policy of when reads
+// are served from a listing.
+func newProviderDataListing(api keyAPI, clk clock.Clock, endpoint string, listing keyListPolicy) *providerData {
+	reads := newKeyReader(api, listing)
 	return &providerData{
-		api:      api,
+		api:      writeFence{keyAPI: api, reads: reads},
 		clock:    clk,
 		creates:  newCreateCoordinator(clk),
 		endpoint: endpoint,
 		proof:    newEndpointProof(api, endpoint),
+		keyReads: reads,
 	}
 }
 
