@@ -325,6 +325,42 @@ func TestKeyReader_concurrentReadsShareOneListing(t *testing.T) {
 	}
 }
 
+// TestKeyReader_requestsPerRefresh: with the provider's own policy, reads of
+// 500 and 1,000 keys, ten at a time, cost 15 GETs and one listing each: with
+// the credentials check, 17 requests per refresh, within the budget of 20.
+func TestKeyReader_requestsPerRefresh(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{500, 1000} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, false)
+			ids := seedKeys(env, env.boot.UserID, "refresh", n)
+			data := listingData(t, env, defaultKeyListPolicy)
+			count := countRequests(env)
+			work := make(chan string)
+			var wg sync.WaitGroup
+			for range 10 {
+				wg.Go(func() {
+					for id := range work {
+						if k, err := data.keyReads.read(context.Background(), id, env.boot.UserID); err != nil || k.ID != id {
+							t.Errorf("read %s: %v", id, err)
+						}
+					}
+				})
+			}
+			for _, id := range ids {
+				work <- id
+			}
+			close(work)
+			wg.Wait()
+			gets, lists := count.of(routeGetKey), count.of(routeListKeys)
+			if gets != defaultListThreshold-1 || lists != 1 || gets+lists+1 > 20 {
+				t.Errorf("%d keys: %d GETs and %d listings, want %d and 1", n, gets, lists, defaultListThreshold-1)
+			}
+		})
+	}
+}
+
 // TestKeyReader_waitHonoursContext: a read waiting for a listing gives up
 // when its context ends, without waiting for the listing.
 func TestKeyReader_waitHonoursContext(t *testing.T) {
