@@ -7,14 +7,17 @@
 # temporary directory, then runs the driver, which starts the emulator on a
 # free loopback port and runs, interleaved, create / refresh / update /
 # destroy for N keys, N terraform_data resources and N framework-floor
-# resources, then a second pass with emulator latency. The Markdown report
+# resources, then a second pass with emulator latency, then a third with the
+# same latency and N managed keys in an account of BENCH_ACCOUNT_KEYS. The Markdown report
 # goes to stdout, progress to stderr. Nothing is downloaded: no
 # `terraform init`, the CLI configuration is a throw-away one with
 # dev_overrides for the provider and the framework floor.
 #
 # Settings (environment):
 #   BENCH_NS="100 500 1000"  BENCH_RUNS=3  BENCH_PARALLELISM=10  BENCH_REFRESH=false
-#   BENCH_LATENCY=50ms (0 skips the pass)  BENCH_LATENCY_NS=500  BENCH_LATENCY_RUNS=$BENCH_RUNS
+#   BENCH_LATENCY=50ms (0 skips the pass)  BENCH_LATENCY_NS="500 1000"  BENCH_LATENCY_RUNS=$BENCH_RUNS
+#   BENCH_ACCOUNT_KEYS=5000 (0 skips the pass)  BENCH_ACCOUNT_NS=10
+#   BENCH_STEPS="create refresh update destroy" (create and destroy are needed)
 #   BENCH_KEEP=1 keeps the driver's work directory (terraform logs) for inspection.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."

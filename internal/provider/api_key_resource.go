@@ -199,7 +199,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key, err := r.data.api.GetKey(ctx, state.ID.ValueString())
+	// What GET /keys/{id} answers, from a listing when one serves it
+	// (key_reader.go); a key missing from it is read on its own.
+	key, err := r.data.keyReads.read(ctx, state.ID.ValueString(), state.UserID.ValueString())
 	if err != nil && r.data.provenNotFound(ctx, err) {
 		tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		// A key just imported has never been read: Terraform itself says

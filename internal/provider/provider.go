@@ -51,10 +51,21 @@ func WithClientConfig(adjust func(*client.Config)) Option {
 	return func(p *domainTrustProvider) { p.adjustClient = adjust }
 }
 
+// WithKeyListing changes when domaintrust_api_key's reads are served from a
+// listing (key_reader.go): from the threshold-th read of one owner's keys
+// on (0: never), in pages of pageSize; tests use it to reach the listing
+// with few keys.
+func WithKeyListing(threshold, pageSize int) Option {
+	return func(p *domainTrustProvider) {
+		p.keyListing = keyListPolicy{threshold: threshold, pageSize: pageSize, maxHeld: defaultListMaxHeld}
+	}
+}
+
 type domainTrustProvider struct {
 	version      string
 	clock        clock.Clock
 	adjustClient func(*client.Config)
+	keyListing   keyListPolicy
 }
 
 type providerModel struct {
@@ -69,7 +80,7 @@ type providerModel struct {
 // instance.
 func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		p := &domainTrustProvider{version: version, clock: clock.System{}}
+		p := &domainTrustProvider{version: version, clock: clock.System{}, keyListing: defaultKeyListPolicy}
 		for _, opt := range opts {
 			opt(p)
 		}
@@ -152,7 +163,7 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Domain Trust endpoint", err.Error())
 		return
 	}
-	data := newProviderData(c, p.clock, conf.Endpoint)
+	data := newProviderDataListing(c, p.clock, conf.Endpoint, p.keyListing)
 	// One request per provider process, so that a wrong key or endpoint fails
 	// the plan rather than the apply.
 	if !skipCheck {

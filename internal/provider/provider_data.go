@@ -33,23 +33,35 @@ type keyAPI interface {
 // reaches them. When the provider block depends on values unknown until
 // apply, it holds the clock alone, and configured reports false.
 type providerData struct {
+	// api is the API behind a writeFence: every create, update and delete
+	// through it ends the use of keyReads' earlier listings.
 	api      keyAPI
 	clock    clock.Clock
 	creates  *createCoordinator
 	endpoint string
 	proof    *endpointProof
+	// keyReads serves domaintrust_api_key's reads (key_reader.go).
+	keyReads *keyReader
 	// clientVersion is the Terraform version the client reported at
 	// Configure; the ephemeral resource reads it only while unconfigured.
 	clientVersion string
 }
 
 func newProviderData(api keyAPI, clk clock.Clock, endpoint string) *providerData {
+	return newProviderDataListing(api, clk, endpoint, defaultKeyListPolicy)
+}
+
+// newProviderDataListing is newProviderData with the policy of when reads
+// are served from a listing.
+func newProviderDataListing(api keyAPI, clk clock.Clock, endpoint string, listing keyListPolicy) *providerData {
+	reads := newKeyReader(api, listing)
 	return &providerData{
-		api:      api,
+		api:      writeFence{keyAPI: api, reads: reads},
 		clock:    clk,
 		creates:  newCreateCoordinator(clk),
 		endpoint: endpoint,
 		proof:    newEndpointProof(api, endpoint),
+		keyReads: reads,
 	}
 }
 

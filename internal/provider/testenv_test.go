@@ -31,6 +31,8 @@ type testEnv struct {
 	clock    *clock.Mock
 	boot     emulator.Bootstrap
 	endpoint string
+	// providerOpts are added to every provider instance's options.
+	providerOpts []Option
 }
 
 type envOption func(*emulator.Options)
@@ -90,13 +92,13 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 }
 
 func (e *testEnv) provider() func() provider.Provider {
-	return New("test",
+	return New("test", append([]Option{
 		WithClock(e.clock),
 		WithClientConfig(func(c *client.Config) {
 			c.RetryWaitMin = time.Millisecond
 			c.RetryWaitMax = 20 * time.Millisecond
 		}),
-	)
+	}, e.providerOpts...)...)
 }
 
 // useEnvCredentials points the provider at this environment's emulator

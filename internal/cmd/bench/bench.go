@@ -21,6 +21,7 @@ const (
 
 	passMain    = "main"
 	passLatency = "latency"
+	passAccount = "account" // N managed keys in an account of BENCH_ACCOUNT_KEYS
 
 	stepCreate  = "create"
 	stepRefresh = "refresh"
@@ -170,11 +171,19 @@ func (b *bench) run(ctx context.Context) (string, error) {
 	b.machine = collectMachineInfo(ctx, b.cfg)
 	b.logf("work directory %s; terraform %s; %d CPUs", b.work, b.machine.terraformVersion, b.machine.cpus)
 
-	if err := b.runPass(ctx, passMain, 0, b.cfg.ns, b.cfg.runs); err != nil {
+	if err := b.runPass(ctx, passMain, 0, b.cfg.ns, b.cfg.runs, 0); err != nil {
 		return "", err
 	}
 	if b.cfg.latency > 0 {
-		if err := b.runPass(ctx, passLatency, b.cfg.latency, b.cfg.latencyNs, b.cfg.latencyRuns); err != nil {
+		if err := b.runPass(ctx, passLatency, b.cfg.latency, b.cfg.latencyNs, b.cfg.latencyRuns, 0); err != nil {
+			return "", err
+		}
+	}
+	if b.cfg.accountKeys > 0 {
+		// The account holds BENCH_ACCOUNT_KEYS keys while the largest N is
+		// managed; the bootstrap key is the emulator's own.
+		unmanaged := b.cfg.accountKeys - slices.Max(b.cfg.accountNs)
+		if err := b.runPass(ctx, passAccount, b.cfg.latency, b.cfg.accountNs, b.cfg.latencyRuns, unmanaged); err != nil {
 			return "", err
 		}
 	}
@@ -183,7 +192,9 @@ func (b *bench) run(ctx context.Context) (string, error) {
 	return b.report(), nil
 }
 
-func (b *bench) runPass(ctx context.Context, pass string, latency time.Duration, ns []int, runs int) error {
+// runPass runs every N runs times against one emulator with latency, which
+// first gets unmanaged keys that Terraform does not manage.
+func (b *bench) runPass(ctx context.Context, pass string, latency time.Duration, ns []int, runs, unmanaged int) error {
 	emu, err := startEmulator(ctx, b.cfg.emulator, latency, filepath.Join(b.work, "emulator-"+pass+".log"))
 	if err != nil {
 		return err
@@ -194,6 +205,13 @@ func (b *bench) runPass(ctx context.Context, pass string, latency time.Duration,
 		}
 	}()
 	b.logf("%s pass: emulator at %s (latency %v)", pass, emu.endpoint, latency)
+	if unmanaged > 0 {
+		start := time.Now()
+		if err := emu.seedKeys(ctx, unmanaged, b.exp1); err != nil {
+			return err
+		}
+		b.logf("%s pass: %d keys Terraform does not manage created in %v", pass, unmanaged, time.Since(start).Round(time.Millisecond))
+	}
 	// Runs outermost: a burst of noise from other work is spread over every
 	// N instead of spoiling all runs of one.
 	for run := 1; run <= runs; run++ {
@@ -223,7 +241,7 @@ func (b *bench) runPoint(ctx context.Context, pass string, emu *emulatorProc, n,
 	}
 	first := (run - 1) % len(sides)
 	order := append(slices.Clone(sides[first:]), sides[:first]...)
-	for _, step := range steps {
+	for _, step := range b.cfg.steps {
 		for _, side := range order {
 			s, err := b.runStep(ctx, pass, emu, side, dirs[side], step, n, run)
 			if err != nil {
@@ -246,7 +264,7 @@ func (b *bench) runPoint(ctx context.Context, pass string, emu *emulatorProc, n,
 }
 
 func (b *bench) runsOf(pass string) int {
-	if pass == passLatency {
+	if pass == passLatency || pass == passAccount {
 		return b.cfg.latencyRuns
 	}
 	return b.cfg.runs

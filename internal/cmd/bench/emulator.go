@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -161,4 +162,57 @@ func (s emulatorStats) minus(before emulatorStats) (routes, statuses map[string]
 // cpu is the emulator's CPU time so far.
 func (e *emulatorProc) cpu() time.Duration {
 	return processCPU(e.cmd.Process.Pid)
+}
+
+// seedKeys creates n testing keys through the API, as another tool would:
+// keys in the account that Terraform does not manage.
+func (e *emulatorProc) seedKeys(ctx context.Context, n int, expiry string) error {
+	const workers = 16
+	jobs := make(chan int)
+	errs := make(chan error, workers)
+	for range workers {
+		go func() {
+			var first error
+			for i := range jobs {
+				if first == nil {
+					first = e.createKey(ctx, fmt.Sprintf("not managed by terraform %d", i), expiry)
+				}
+			}
+			errs <- first
+		}()
+	}
+	for i := range n {
+		jobs <- i
+	}
+	close(jobs)
+	var err error
+	for range workers {
+		err = errors.Join(err, <-errs)
+	}
+	return err
+}
+
+func (e *emulatorProc) createKey(ctx context.Context, description, expiry string) error {
+	body, err := json.Marshal(map[string]any{"key": map[string]string{
+		"description": description, "environment": "testing", "expiry": expiry,
+	}})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.endpoint+"/keys", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+e.apiKey)
+	resp, err := e.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("creating a key Terraform does not manage: %w", err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("creating a key Terraform does not manage: %s", resp.Status)
+	}
+	return nil
 }

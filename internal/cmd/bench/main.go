@@ -14,8 +14,13 @@
 //	BENCH_PARALLELISM   terraform -parallelism                  (default 10, Terraform's default)
 //	BENCH_REFRESH       refresh during the update and destroy steps (default false)
 //	BENCH_LATENCY       emulator latency of the second pass; 0 skips it (default 50ms)
-//	BENCH_LATENCY_NS    resource counts of the latency pass     (default "500")
+//	BENCH_LATENCY_NS    resource counts of the latency pass     (default "500 1000")
 //	BENCH_LATENCY_RUNS  runs per point of the latency pass      (default BENCH_RUNS)
+//	BENCH_ACCOUNT_KEYS  keys in the account of the account pass: N managed keys
+//	                    among keys Terraform does not manage; 0 skips it (default 5000)
+//	BENCH_ACCOUNT_NS    managed keys of the account pass        (default "10")
+//	BENCH_STEPS         the steps to run, in order (default "create refresh update
+//	                    destroy"); create and destroy are needed
 //	BENCH_KEEP          keep the work directory (logs, states) for inspection
 //	BENCH_TF_ENV        extra NAME=VALUE pairs for terraform and the provider, for
 //	                    experiments (e.g. "TF_LOG_SDK=off"); the caller's own TF_*
@@ -36,6 +41,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -68,6 +74,9 @@ type config struct {
 	latency     time.Duration
 	latencyNs   []int
 	latencyRuns int
+	accountKeys int
+	accountNs   []int
+	steps       []string
 	keep        bool
 	extraEnv    []string
 }
@@ -128,11 +137,23 @@ func parseConfig(args []string) (config, error) {
 	if c.latency, err = envDuration("BENCH_LATENCY", 50*time.Millisecond); err != nil {
 		return c, err
 	}
-	if c.latencyNs, err = envInts("BENCH_LATENCY_NS", "500"); err != nil {
+	if c.latencyNs, err = envInts("BENCH_LATENCY_NS", "500 1000"); err != nil {
 		return c, err
 	}
 	if c.latencyRuns, err = envInt("BENCH_LATENCY_RUNS", c.runs); err != nil {
 		return c, err
+	}
+	if c.accountKeys, err = envInt("BENCH_ACCOUNT_KEYS", 5000); err != nil {
+		return c, err
+	}
+	if c.accountNs, err = envInts("BENCH_ACCOUNT_NS", "10"); err != nil {
+		return c, err
+	}
+	if c.steps, err = envSteps("BENCH_STEPS"); err != nil {
+		return c, err
+	}
+	if c.accountKeys > 0 && c.accountKeys < slices.Max(c.accountNs) {
+		return c, errors.New("BENCH_ACCOUNT_KEYS must be at least the largest of BENCH_ACCOUNT_NS")
 	}
 	if c.keep, err = envBool("BENCH_KEEP", false); err != nil {
 		return c, err
@@ -163,6 +184,28 @@ func envInts(name, def string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// envSteps reads a list of steps: known, in their order, with create (what
+// the others work on) and destroy (which leaves the account as it was for
+// the next run).
+func envSteps(name string) ([]string, error) {
+	v := strings.Fields(os.Getenv(name))
+	if len(v) == 0 {
+		return slices.Clone(steps), nil
+	}
+	last := -1
+	for _, step := range v {
+		i := slices.Index(steps, step)
+		if i <= last {
+			return nil, fmt.Errorf("%s: %q is not a step or out of order (steps: %s)", name, step, strings.Join(steps, " "))
+		}
+		last = i
+	}
+	if !slices.Contains(v, stepCreate) || !slices.Contains(v, stepDestroy) {
+		return nil, fmt.Errorf("%s: create and destroy are needed", name)
+	}
+	return v, nil
 }
 
 func envInt(name string, def int) (int, error) {
