@@ -501,7 +501,7 @@ func TestAPIKeysDataSource_orderAndDuplicates(t *testing.T) {
 	fake := &fakeAPI{keys: []client.Key{
 		key("c", t0), key("b", t0.Add(time.Second)), key("a", t0), key("c", t0), key("0", t0.Add(-time.Second)),
 	}}
-	ds := &apiKeysDataSource{data: newProviderData(fake, clock.NewMock(), "https://domain-trust.example/api")}
+	ds := &apiKeysDataSource{data: newProviderData(fake, clock.NewMock(), "https://domain-trust.example/api", defaultKeyListPolicy)}
 	resp := readDataSource(t, ds, nil)
 	if resp.Diagnostics.HasError() {
 		t.Fatal(resp.Diagnostics)

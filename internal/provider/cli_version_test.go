@@ -51,15 +51,15 @@ func (f cliFeature) CheckTerraformVersion(ctx context.Context, _ tfversion.Check
 
 // missing says why v lacks the feature, or "" when it has it.
 func (f cliFeature) missing(v cliVersion) string {
-	name, min := "Terraform", f.terraformMin
+	name, first := "Terraform", f.terraformMin
 	if v.openTofu {
-		name, min = "OpenTofu", f.tofuMin
+		name, first = "OpenTofu", f.tofuMin
 	}
-	if min == "" {
+	if first == "" {
 		return fmt.Sprintf("%s %s has no %s", name, v.version, f.name)
 	}
-	if v.version.LessThan(version.Must(version.NewVersion(min))) {
-		return fmt.Sprintf("%s %s has no %s (needs %s or later)", name, v.version, f.name, min)
+	if v.version.LessThan(version.Must(version.NewVersion(first))) {
+		return fmt.Sprintf("%s %s has no %s (needs %s or later)", name, v.version, f.name, first)
 	}
 	return ""
 }

@@ -67,7 +67,7 @@ func TestProvenNotFound(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			api := tc.api()
-			data := newProviderData(api, clock.NewMock(), "https://domain-trust.example/api")
+			data := newProviderData(api, clock.NewMock(), "https://domain-trust.example/api", defaultKeyListPolicy)
 			var wg sync.WaitGroup
 			for range 20 {
 				wg.Go(func() {
@@ -125,7 +125,7 @@ func TestEndpointProofRetriesTemporaryFailures(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			api := &fakeUserAPI{err: err}
-			data := newProviderData(api, clock.NewMock(), "https://domain-trust.example/api")
+			data := newProviderData(api, clock.NewMock(), "https://domain-trust.example/api", defaultKeyListPolicy)
 			if data.provenNotFound(context.Background(), notFound(client.BodyProblem)) {
 				t.Fatal("a 404 counted as proven while GET /user failed")
 			}
@@ -425,7 +425,7 @@ func TestAPIDiagnosticsForA404(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			data := newProviderData(tc.api, clock.NewMock(), "https://domain-trust.example/api")
+			data := newProviderData(tc.api, clock.NewMock(), "https://domain-trust.example/api", defaultKeyListPolicy)
 			diags := data.apiDiagnostics(context.Background(), "read key k1", tc.err)
 			if len(diags) != 1 || !diags.HasError() {
 				t.Fatalf("diagnostics %v, want one error", diags)

@@ -34,7 +34,7 @@ func listingData(t *testing.T, env *testEnv, policy keyListPolicy) *providerData
 	if err != nil {
 		t.Fatal(err)
 	}
-	return newProviderDataListing(c, env.clock, env.endpoint, policy)
+	return newProviderData(c, env.clock, env.endpoint, policy)
 }
 
 // requestCounter reads the emulator's request statistics since it was made.

@@ -163,7 +163,7 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Domain Trust endpoint", err.Error())
 		return
 	}
-	data := newProviderDataListing(c, p.clock, conf.Endpoint, p.keyListing)
+	data := newProviderData(c, p.clock, conf.Endpoint, p.keyListing)
 	// One request per provider process, so that a wrong key or endpoint fails
 	// the plan rather than the apply.
 	if !skipCheck {

@@ -47,13 +47,9 @@ type providerData struct {
 	clientVersion string
 }
 
-func newProviderData(api keyAPI, clk clock.Clock, endpoint string) *providerData {
-	return newProviderDataListing(api, clk, endpoint, defaultKeyListPolicy)
-}
-
-// newProviderDataListing is newProviderData with the policy of when reads
-// are served from a listing.
-func newProviderDataListing(api keyAPI, clk clock.Clock, endpoint string, listing keyListPolicy) *providerData {
+// newProviderData builds what Configure hands out; listing says when reads
+// are served from a listing (key_reader.go).
+func newProviderData(api keyAPI, clk clock.Clock, endpoint string, listing keyListPolicy) *providerData {
 	reads := newKeyReader(api, listing)
 	return &providerData{
 		api:      writeFence{keyAPI: api, reads: reads},
