@@ -25,7 +25,9 @@ cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
 
 command -v go >/dev/null || { echo "bench: go is not on PATH" >&2; exit 1; }
-TERRAFORM=$(command -v terraform) || { echo "bench: terraform is not on PATH (Terraform >= 1.10 needed)" >&2; exit 1; }
+# TF_ACC_TERRAFORM_PATH picks another Terraform, as for the tests.
+TERRAFORM=${TF_ACC_TERRAFORM_PATH:-$(command -v terraform || true)}
+[ -n "$TERRAFORM" ] || { echo "bench: terraform is not on PATH (Terraform >= 1.10 needed), or set TF_ACC_TERRAFORM_PATH" >&2; exit 1; }
 
 BUILD_DIR=$(mktemp -d "${TMPDIR:-/tmp}/domaintrust-bench-build.XXXXXX")
 driver_pid=""
