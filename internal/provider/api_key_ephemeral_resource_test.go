@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -624,52 +623,24 @@ func (r *keyRecorder) record(resp *httptest.ResponseRecorder) {
 // then Open without deferral. The answer is an error that says what to do,
 // not a value OpenTofu would call a provider bug.
 func TestEphemeralAPIKeyOpenAsOpenTofu(t *testing.T) {
-	ctx := context.Background()
 	env := newTestEnv(t, false)
-	server, err := env.factories()["domaintrust"]()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dynamic := func(s *tfprotov6.Schema, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
-		typ := s.ValueType().(tftypes.Object)
-		vals := map[string]tftypes.Value{}
-		for name, at := range typ.AttributeTypes {
-			vals[name] = tftypes.NewValue(at, nil)
-		}
-		maps.Copy(vals, set)
-		dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, vals))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &dv
-	}
-	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{
-		TerraformVersion: openTofuReportedVersion,
-		Config: dynamic(schemas.Provider, map[string]tftypes.Value{
-			"endpoint": tftypes.NewValue(tftypes.String, env.endpoint),
-			"api_key":  tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
-		}),
-	})
-	if err != nil || len(configured.Diagnostics) > 0 {
-		t.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
-	}
-	opened, err := server.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{
+	p := env.protocolUnconfigured(t)
+	p.requireNoErrors("ConfigureProvider", p.configure(openTofuReportedVersion, map[string]tftypes.Value{
+		"endpoint": stringValue(env.endpoint),
+		"api_key":  tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+	}))
+	opened, err := p.srv.OpenEphemeralResource(p.ctx, &tfprotov6.OpenEphemeralResourceRequest{
 		TypeName: "domaintrust_api_key",
-		Config: dynamic(schemas.EphemeralResourceSchemas["domaintrust_api_key"], map[string]tftypes.Value{
-			"environment": tftypes.NewValue(tftypes.String, "testing"),
+		Config: p.dynamic(p.schemas.EphemeralResourceSchemas["domaintrust_api_key"], map[string]tftypes.Value{
+			"environment": stringValue("testing"),
 		}),
 		ClientCapabilities: &tfprotov6.OpenEphemeralResourceClientCapabilities{DeferralAllowed: false},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(opened.Diagnostics) != 1 || opened.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityError ||
-		!strings.Contains(opened.Diagnostics[0].Detail, "depends_on") {
-		t.Fatalf("OpenEphemeralResource: diagnostics %+v, want one error that says to add depends_on", opened.Diagnostics)
+	if len(opened.Diagnostics) != 1 || !strings.Contains(requireErrorAt(t, opened.Diagnostics, nil, "Provider configuration known only at apply").Detail, "depends_on") {
+		t.Fatalf("OpenEphemeralResource: want one error that says to add depends_on, got:\n%s", diagnosticsText(opened.Diagnostics))
 	}
 	if n := env.emu.Stats().ByRoute["POST /keys"]; n != 0 {
 		t.Errorf("%d keys created during a plan that cannot use them", n)

@@ -40,6 +40,22 @@ func (e *testEnv) protocol(t *testing.T) *protocolProvider {
 // endpoint that would fail its proof.
 func (e *testEnv) protocolWithKey(t *testing.T, endpoint, apiKey string, skipCheck bool) *protocolProvider {
 	t.Helper()
+	p := e.protocolUnconfigured(t)
+	cfg := map[string]tftypes.Value{
+		"endpoint": tftypes.NewValue(tftypes.String, endpoint),
+		"api_key":  tftypes.NewValue(tftypes.String, apiKey),
+	}
+	if skipCheck {
+		cfg["skip_credentials_validation"] = tftypes.NewValue(tftypes.Bool, true)
+	}
+	p.requireNoErrors("ConfigureProvider", p.configure("1.15.0", cfg))
+	return p
+}
+
+// protocolUnconfigured starts a provider server and reads its schemas;
+// configure is the caller's.
+func (e *testEnv) protocolUnconfigured(t *testing.T) *protocolProvider {
+	t.Helper()
 	raw, err := e.factories()["domaintrust"]()
 	if err != nil {
 		t.Fatalf("provider server: %v", err)
@@ -54,22 +70,21 @@ func (e *testEnv) protocolWithKey(t *testing.T, endpoint, apiKey string, skipChe
 		t.Fatalf("GetProviderSchema: %v", err)
 	}
 	p.requireNoErrors("GetProviderSchema", p.schemas.Diagnostics)
-	cfg := map[string]tftypes.Value{
-		"endpoint": tftypes.NewValue(tftypes.String, endpoint),
-		"api_key":  tftypes.NewValue(tftypes.String, apiKey),
-	}
-	if skipCheck {
-		cfg["skip_credentials_validation"] = tftypes.NewValue(tftypes.Bool, true)
-	}
-	resp, err := srv.ConfigureProvider(p.ctx, &tfprotov6.ConfigureProviderRequest{
-		TerraformVersion: "1.15.0",
+	return p
+}
+
+// configure sends ConfigureProvider as a client reporting terraformVersion,
+// with the given provider attributes, and returns its diagnostics.
+func (p *protocolProvider) configure(terraformVersion string, cfg map[string]tftypes.Value) []*tfprotov6.Diagnostic {
+	p.t.Helper()
+	resp, err := p.srv.ConfigureProvider(p.ctx, &tfprotov6.ConfigureProviderRequest{
+		TerraformVersion: terraformVersion,
 		Config:           p.dynamic(p.schemas.Provider, cfg),
 	})
 	if err != nil {
-		t.Fatalf("ConfigureProvider: %v", err)
+		p.t.Fatalf("ConfigureProvider: %v", err)
 	}
-	p.requireNoErrors("ConfigureProvider", resp.Diagnostics)
-	return p
+	return resp.Diagnostics
 }
 
 // object is the schema's object with the given attributes and null for
