@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -141,27 +142,50 @@ func (c *Client) ListKeysPage(ctx context.Context, in ListKeysInput, pageToken s
 	return page, nil
 }
 
-// ListKeys follows nextPageToken to the last page. A token seen twice means
-// the server would loop forever, which is reported as an error.
+// KeyPageLister fetches one page of a listing: a *Client, or anything that
+// wraps one.
+type KeyPageLister interface {
+	ListKeysPage(ctx context.Context, in ListKeysInput, pageToken string) (*KeyPage, error)
+}
+
+// KeyPages yields the pages of a listing in order, following nextPageToken
+// to the last page, so that a caller holds one page at a time. It ends with
+// an error at a failed request, or when the server repeats a page token:
+// following it would loop forever.
+func KeyPages(ctx context.Context, l KeyPageLister, in ListKeysInput) iter.Seq2[*KeyPage, error] {
+	return func(yield func(*KeyPage, error) bool) {
+		seen := map[string]bool{}
+		token, keys := "", 0
+		for {
+			page, err := l.ListKeysPage(ctx, in, token)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			keys += len(page.Keys)
+			if !yield(page, nil) || page.NextPageToken == "" {
+				return
+			}
+			if seen[page.NextPageToken] {
+				yield(nil, fmt.Errorf("GET /keys: the server repeated a page token after %d keys; stopping instead of looping forever", keys))
+				return
+			}
+			seen[page.NextPageToken] = true
+			token = page.NextPageToken
+		}
+	}
+}
+
+// ListKeys returns every page of a listing (KeyPages) at once.
 func (c *Client) ListKeys(ctx context.Context, in ListKeysInput) ([]Key, error) {
 	keys := []Key{}
-	seen := map[string]bool{}
-	token := ""
-	for {
-		page, err := c.ListKeysPage(ctx, in, token)
+	for page, err := range KeyPages(ctx, c, in) {
 		if err != nil {
 			return nil, err
 		}
 		keys = append(keys, page.Keys...)
-		if page.NextPageToken == "" {
-			return keys, nil
-		}
-		if seen[page.NextPageToken] {
-			return nil, fmt.Errorf("GET /keys: the server repeated a page token after %d keys; stopping instead of looping forever", len(keys))
-		}
-		seen[page.NextPageToken] = true
-		token = page.NextPageToken
 	}
+	return keys, nil
 }
 
 func (c *Client) keyCall(ctx context.Context, r request) (*Key, error) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -433,5 +434,52 @@ func TestGetKeyNotFoundAfterRetryIsNotFound(t *testing.T) {
 	var apiErr *Error
 	if !IsNotFound(err) || !errors.As(err, &apiErr) || apiErr.Detail != "key not found" {
 		t.Errorf("err = %v, want NotFound", err)
+	}
+}
+
+// fakePages serves pages of one key each, tokens "1", "2", ..., up to n.
+type fakePages struct {
+	n        int
+	requests int
+}
+
+func (f *fakePages) ListKeysPage(_ context.Context, _ ListKeysInput, token string) (*KeyPage, error) {
+	f.requests++
+	i := 0
+	if token != "" {
+		i, _ = strconv.Atoi(token)
+	}
+	page := &KeyPage{Keys: []Key{{ID: strconv.Itoa(i)}}}
+	if i+1 < f.n {
+		page.NextPageToken = strconv.Itoa(i + 1)
+	}
+	return page, nil
+}
+
+// TestKeyPagesStopsWithItsConsumer: a caller that has what it needs sends no
+// further request; one that reads on gets every page, once.
+func TestKeyPagesStopsWithItsConsumer(t *testing.T) {
+	f := &fakePages{n: 5}
+	for page, err := range KeyPages(context.Background(), f, ListKeysInput{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Keys[0].ID == "1" {
+			break
+		}
+	}
+	if f.requests != 2 {
+		t.Errorf("stopping after the second page sent %d requests, want 2", f.requests)
+	}
+	f = &fakePages{n: 5}
+	var ids []string
+	for page, err := range KeyPages(context.Background(), f, ListKeysInput{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, page.Keys[0].ID)
+	}
+	if strings.Join(ids, ",") != "0,1,2,3,4" || f.requests != 5 {
+		t.Errorf("pages %v in %d requests, want 0..4 in 5", ids, f.requests)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -26,8 +25,8 @@ type apiKeyListResource struct {
 	data *providerData
 }
 
-// listPageSize is the page size asked for when a limit is smaller: the
-// API's default page (100 keys) would fetch keys the limit drops.
+// listPageSize is the API's default page (100 keys). A smaller limit asks
+// for a page of its own size, so that no key is fetched that the limit drops.
 const listPageSize = 100
 
 func (r *apiKeyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -72,15 +71,12 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 // the limit, or a consumer that stops reading. Only the ids seen are kept,
 // to drop a key that a concurrent change moves onto a later page as well.
 func (r *apiKeyListResource) stream(ctx context.Context, req list.ListRequest, in client.ListKeysInput, push func(list.ListResult) bool) {
+	if req.Limit > 0 && req.Limit < listPageSize {
+		in.Limit = int(req.Limit)
+	}
 	seen := map[string]bool{}
-	tokens := map[string]bool{}
-	token := ""
 	var sent int64
-	for {
-		if remaining := req.Limit - sent; req.Limit > 0 && remaining < listPageSize {
-			in.Limit = int(remaining)
-		}
-		page, err := r.data.api.ListKeysPage(ctx, in, token)
+	for page, err := range client.KeyPages(ctx, r.data.api, in) {
 		if err != nil {
 			push(list.ListResult{Diagnostics: r.data.listKeysDiagnostics(ctx, in, err)})
 			return
@@ -98,20 +94,8 @@ func (r *apiKeyListResource) stream(ctx context.Context, req list.ListRequest, i
 				return
 			}
 		}
-		if page.NextPageToken == "" {
-			tflog.Debug(ctx, "listed Domain Trust API keys", map[string]any{"count": sent})
-			return
-		}
-		if tokens[page.NextPageToken] {
-			var diags diag.Diagnostics
-			diags.AddError("Could not list Domain Trust API keys",
-				fmt.Sprintf("GET /keys: the server repeated a page token after %d keys; stopping instead of looping forever.", sent))
-			push(list.ListResult{Diagnostics: diags})
-			return
-		}
-		tokens[page.NextPageToken] = true
-		token = page.NextPageToken
 	}
+	tflog.Debug(ctx, "listed Domain Trust API keys", map[string]any{"count": sent})
 }
 
 // result is one key: its identity, its display name and, when asked for,
