@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http/httptest"
 	"runtime"
 	"slices"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulatortest"
 )
 
 func TestServerFactoryWraps(t *testing.T) {
@@ -136,24 +136,14 @@ func proposedNewState(t *testing.T, typ tftypes.Type, prior, cfg *tfprotov6.Dyna
 // ConfigureProvider's context, or a create coordinator holding a create's,
 // fails this (and would keep its memory).
 func TestProviderKeepsNoRPCContext(t *testing.T) {
-	emu, err := emulator.New(emulator.Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	boot, err := emu.Bootstrap("", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	api := httptest.NewServer(emu)
-	defer api.Close()
-
+	emu := emulatortest.Start(t, emulatortest.Options{})
 	srv := serverFactory("test")()
-	markers := keyLifecycle(t, srv, api.URL+"/api", boot.APIKey)
+	count := emu.Count()
+	markers := keyLifecycle(t, srv, emu.Endpoint, emu.Boot.APIKey)
 
-	stats := emu.Stats()
-	for _, route := range []string{"POST /keys", "GET /keys/{id}", "PATCH /keys/{id}", "DELETE /keys/{id}"} {
-		if stats.ByRoute[route] != 1 {
-			t.Errorf("%s sent %d times, want 1 (stats %v)", route, stats.ByRoute[route], stats.ByRoute)
+	for _, route := range []string{emulator.RouteCreateKey, emulator.RouteGetKey, emulator.RouteUpdateKey, emulator.RouteDeleteKey} {
+		if n := count.Of(route); n != 1 {
+			t.Errorf("%s sent %d times, want 1", route, n)
 		}
 	}
 

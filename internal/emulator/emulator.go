@@ -106,23 +106,44 @@ type apiRequest struct {
 }
 
 type route struct {
-	method, path string // path relative to /api; "{id}" matches one segment
+	// name is the method and the path relative to /api, as the statistics
+	// name the route; "{id}" in the path matches one segment.
+	name         string
+	method, path string // split from name
 	auth, body   bool
 	mutating     bool
 	handle       func(*Emulator, *apiRequest) response
 }
 
-func (rt *route) name() string { return rt.method + " " + rt.path }
+// Routes as Stats names them: the method and the path relative to /api.
+const (
+	RouteGetVersion = "GET /version"
+	RouteGetUser    = "GET /user"
+	RouteLogin      = "POST /auth/login"
+	RouteCreateKey  = "POST /keys"
+	RouteListKeys   = "GET /keys"
+	RouteGetKey     = "GET /keys/{id}"
+	RouteUpdateKey  = "PATCH /keys/{id}"
+	RouteDeleteKey  = "DELETE /keys/{id}"
+)
 
-var routes = []route{
-	{method: http.MethodGet, path: "/version", auth: true, handle: (*Emulator).getVersion},
-	{method: http.MethodGet, path: "/user", auth: true, handle: (*Emulator).getUser},
-	{method: http.MethodPost, path: "/auth/login", body: true, mutating: true, handle: (*Emulator).login},
-	{method: http.MethodPost, path: "/keys", auth: true, body: true, mutating: true, handle: (*Emulator).createKey},
-	{method: http.MethodGet, path: "/keys", auth: true, handle: (*Emulator).listKeys},
-	{method: http.MethodGet, path: "/keys/{id}", auth: true, handle: (*Emulator).getKey},
-	{method: http.MethodPatch, path: "/keys/{id}", auth: true, body: true, mutating: true, handle: (*Emulator).updateKey},
-	{method: http.MethodDelete, path: "/keys/{id}", auth: true, mutating: true, handle: (*Emulator).deleteKey},
+var routes = splitRouteNames([]route{
+	{name: RouteGetVersion, auth: true, handle: (*Emulator).getVersion},
+	{name: RouteGetUser, auth: true, handle: (*Emulator).getUser},
+	{name: RouteLogin, body: true, mutating: true, handle: (*Emulator).login},
+	{name: RouteCreateKey, auth: true, body: true, mutating: true, handle: (*Emulator).createKey},
+	{name: RouteListKeys, auth: true, handle: (*Emulator).listKeys},
+	{name: RouteGetKey, auth: true, handle: (*Emulator).getKey},
+	{name: RouteUpdateKey, auth: true, body: true, mutating: true, handle: (*Emulator).updateKey},
+	{name: RouteDeleteKey, auth: true, mutating: true, handle: (*Emulator).deleteKey},
+})
+
+// splitRouteNames fills in each route's method and path from its name.
+func splitRouteNames(rs []route) []route {
+	for i := range rs {
+		rs[i].method, rs[i].path, _ = strings.Cut(rs[i].name, " ")
+	}
+	return rs
 }
 
 const (
@@ -190,7 +211,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, id, resp := matchRoute(r)
 	name := r.Method + " other"
 	if rt != nil {
-		name = rt.name()
+		name = rt.name
 	}
 	out := e.render(r, e.serve(r, rt, id, resp))
 	// Counted before the answer leaves, so a client that reads the statistics right
@@ -240,7 +261,7 @@ func (e *Emulator) serve(r *http.Request, rt *route, id string, unrouted respons
 		req.body = object{fields: body, loc: "body"}
 	}
 	if e.testHookBeforeHandler != nil {
-		e.testHookBeforeHandler(rt.name())
+		e.testHookBeforeHandler(rt.name)
 	}
 	resp = rt.handle(e, req)
 	if rt.mutating && resp.status < 300 && e.faults.loseResponse() {

@@ -143,7 +143,7 @@ func TestProtocolList_pagesAndLimit(t *testing.T) {
 		want = append(want, k.ID)
 	}
 	p := env.protocol(t)
-	listRequests := func() int64 { return env.emu.Stats().ByRoute["GET /keys"] }
+	listRequests := func() int64 { return env.stats().ByRoute["GET /keys"] }
 
 	for _, tc := range []struct {
 		name          string

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
 
 // Refresh through the real CLI: how many requests a plan sends, and that the
@@ -49,7 +51,7 @@ func TestAccAPIKey_refreshFromListingKeepsDriftWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	count := countRequests(env)
+	count := env.countRequests()
 	out := cli.mustRun("plan")
 	expectOutput(t, out,
 		"Warning: API key deleted outside Terraform",
@@ -61,7 +63,7 @@ func TestAccAPIKey_refreshFromListingKeepsDriftWarnings(t *testing.T) {
 		"domaintrust_api_key.n[3] will be created",
 		"Plan: 1 to add, 1 to change, 0 to destroy.")
 	// 12 keys and the bootstrap key: two pages of seven.
-	if lists, gets, checks := count.of(routeListKeys), count.of(routeGetKey), count.of("GET /user"); lists != 2 || gets != 1 || checks != 1 {
+	if lists, gets, checks := count.Of(emulator.RouteListKeys), count.Of(emulator.RouteGetKey), count.Of(emulator.RouteGetUser); lists != 2 || gets != 1 || checks != 1 {
 		t.Errorf("plan: %d listing pages, %d GET /keys/{id}, %d GET /user; want 2, 1 (the deleted key) and 1", lists, gets, checks)
 	}
 
@@ -86,23 +88,22 @@ func TestAccAPIKey_refreshRequestCounts(t *testing.T) {
 
 	cli.write(countedKeysConfig(env, 10, exp))
 	cli.mustRun("apply", "-auto-approve")
-	count := countRequests(env)
+	count := env.countRequests()
 	cli.expectEmptyPlan()
-	if gets, lists, checks := count.of(routeGetKey), count.of(routeListKeys), count.of("GET /user"); gets != 10 || lists != 0 || checks != 1 {
+	if gets, lists, checks := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys), count.Of(emulator.RouteGetUser); gets != 10 || lists != 0 || checks != 1 {
 		t.Errorf("ten keys in an account of 5,000: %d GET /keys/{id}, %d GET /keys, %d GET /user; want 10, 0 and 1", gets, lists, checks)
 	}
 
 	cli.write(countedKeysConfig(env, 40, exp))
 	cli.mustRun("apply", "-auto-approve")
-	count = countRequests(env)
-	before := env.emu.Stats().Total
+	count = env.countRequests()
 	cli.expectEmptyPlan()
-	requests := env.emu.Stats().Total - before
-	if lists := count.of(routeListKeys); requests > 20 || lists != 1 {
+	requests := count.Total()
+	if lists := count.Of(emulator.RouteListKeys); requests > 20 || lists != 1 {
 		t.Errorf("forty keys: %d requests (%d GET /keys/{id}, %d GET /keys), want at most 20 with one listing",
-			requests, count.of(routeGetKey), lists)
+			requests, count.Of(emulator.RouteGetKey), lists)
 	}
 	if t.Failed() {
-		t.Logf("requests by route: %v", strings.TrimSpace(fmt.Sprint(env.emu.Stats().ByRoute)))
+		t.Logf("requests by route: %v", strings.TrimSpace(fmt.Sprint(env.stats().ByRoute)))
 	}
 }

@@ -79,14 +79,14 @@ func TestProtocolRevokeAction_revokes(t *testing.T) {
 	env := newTestEnv(t, false)
 	k, secret := env.issueKey(env.boot.UserID, testingKey("leaked", env.clock.Now().Add(30*day)))
 	p := env.protocol(t)
-	before := env.emu.Stats()
+	before := env.stats()
 
 	progress, diags := p.invoke(revokeConfig(k.ID, false))
 	p.requireNoErrors("invoke", diags)
 	if len(progress) < 3 || !strings.HasPrefix(progress[len(progress)-1], "Revoked: Domain Trust API key "+k.ID) {
 		t.Errorf("progress %q, want a message per step ending in the confirmation", progress)
 	}
-	after := env.emu.Stats()
+	after := env.stats()
 	if got := after.ByRoute["DELETE /keys/{id}"] - before.ByRoute["DELETE /keys/{id}"]; got != 1 {
 		t.Errorf("%d DELETE /keys/{id} requests, want 1", got)
 	}
@@ -247,5 +247,73 @@ resource "terraform_data" "incident" {
 				},
 			},
 		},
+	})
+}
+
+// TestAccRevokeAction_afterDestroy (Terraform 1.16+): an action_trigger on
+// after_destroy revokes the key its resource used once that resource is
+// destroyed, and not before; with on_failure = continue, a revoke that fails
+// (here: a key already gone) is reported and the destroy still completes.
+func TestAccRevokeAction_afterDestroy(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	k, secret := env.issueKey(env.boot.UserID, testingKey("used by the service", env.clock.Now().Add(30*day)))
+	config := func(id string) string {
+		return env.providerBlock() + fmt.Sprintf(`
+action "domaintrust_revoke_api_key" "service_key" {
+  config {
+    id = %q
+  }
+}
+
+resource "terraform_data" "service" {
+  input = %q
+
+  lifecycle {
+    action_trigger {
+      events     = [after_destroy]
+      actions    = [action.domaintrust_revoke_api_key.service_key]
+      on_failure = continue
+    }
+  }
+}
+`, id, id)
+	}
+	revoked := func(*terraform.State) error {
+		if _, ok := env.emu.Key(k.ID); ok {
+			return fmt.Errorf("key %s still exists after the service was destroyed", k.ID)
+		}
+		if env.emu.Authenticates(secret) {
+			return fmt.Errorf("key %s still authenticates", k.ID)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{featureDestroyActions},
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             revoked,
+		Steps: []resource.TestStep{
+			{
+				Config: config(k.ID),
+				Check: func(*terraform.State) error {
+					if !env.emu.Authenticates(secret) {
+						return fmt.Errorf("key %s was revoked when the service was created", k.ID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+
+	t.Run("on_failure_continue", func(t *testing.T) {
+		skipWithout(t, featureDestroyActions)
+		cli := newTFCLI(t, env)
+		cli.write(config(unknownKeyID))
+		cli.mustRun("apply", "-auto-approve")
+		out := cli.mustRun("destroy", "-auto-approve")
+		expectOutput(t, out, "Warning: API key not found", "Domain Trust has no API key "+unknownKeyID, "Destroy complete! Resources: 1 destroyed.")
+		if n := len(cli.stateInstances()); n != 0 {
+			t.Errorf("%d objects left in state after the destroy", n)
+		}
 	})
 }

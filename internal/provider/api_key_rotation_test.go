@@ -160,14 +160,14 @@ func TestAccAPIKeyRotation_settingsChanges(t *testing.T) {
 				Check:             resource.ComposeTestCheckFunc(checkExpiryIsCreatedPlus(keyAddr, 60*day), env.checkStateMatchesRemote(keyAddr)),
 			},
 			{
-				PreConfig: func() { patchesBefore = env.emu.Stats().ByRoute["PATCH /keys/{id}"] },
+				PreConfig: func() { patchesBefore = env.stats().ByRoute["PATCH /keys/{id}"] },
 				Config:    rotatingConfig(env, "1440h", "240h"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
 				Check: func(*terraform.State) error {
-					if n := env.emu.Stats().ByRoute["PATCH /keys/{id}"] - patchesBefore; n != 0 {
+					if n := env.stats().ByRoute["PATCH /keys/{id}"] - patchesBefore; n != 0 {
 						return fmt.Errorf("changing rotate_before sent %d PATCH requests, want 0", n)
 					}
 					return nil

@@ -117,7 +117,7 @@ func TestAccAPIKeysDataSource_pagination(t *testing.T) {
 					// would mean a page was skipped.
 					// The only other requests are the credentials checks,
 					// one per provider process.
-					st := env.emu.Stats()
+					st := env.stats()
 					lists, checks := st.ByRoute["GET /keys"], st.ByRoute["GET /user"]
 					if lists < 3 || lists%3 != 0 || st.Total != lists+checks || st.ByStatus["200"] != st.Total {
 						return fmt.Errorf("want whole reads of 3 pages each, got stats %+v", st)
@@ -349,7 +349,7 @@ func TestAccAPIKeysDataSource_invalidFilters(t *testing.T) {
 		})
 	})
 	t.Cleanup(func() {
-		if st := env.emu.Stats(); st.Total != 0 {
+		if st := env.stats(); st.Total != 0 {
 			t.Errorf("invalid configurations reached the API: %+v", st)
 		}
 	})

@@ -54,7 +54,7 @@ func TestAccChaos(t *testing.T) {
 	cli.mustRun("destroy", "-auto-approve")
 	expectStateMatchesEmulator(t, env, cli, 0, "after destroy")
 
-	stats := env.emu.Stats()
+	stats := env.stats()
 	t.Logf("chaos run: %s, %d API requests, by route %v, by status %v",
 		time.Since(started).Round(time.Millisecond), stats.Total, stats.ByRoute, stats.ByStatus)
 	if stats.ByStatus["503"] == 0 || stats.ByStatus["502"] == 0 {

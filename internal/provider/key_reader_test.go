@@ -17,38 +17,18 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
 
-// Routes as the emulator's request statistics name them.
-const (
-	routeListKeys = "GET /keys"
-	routeGetKey   = "GET /keys/{id}"
-)
-
 // listingData is the provider data of one provider instance against env,
 // with policy deciding when reads are served from a listing.
 func listingData(t *testing.T, env *testEnv, policy keyListPolicy) *providerData {
 	t.Helper()
 	cfg := client.DefaultConfig()
 	cfg.Endpoint, cfg.APIKey, cfg.Clock = env.endpoint, env.boot.APIKey, env.clock
-	cfg.RetryWaitMin, cfg.RetryWaitMax = time.Millisecond, 20*time.Millisecond
+	fastRetries(&cfg)
 	c, err := client.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return newProviderData(c, env.clock, env.endpoint, policy)
-}
-
-// requestCounter reads the emulator's request statistics since it was made.
-type requestCounter struct {
-	env    *testEnv
-	before map[string]int64
-}
-
-func countRequests(env *testEnv) *requestCounter {
-	return &requestCounter{env: env, before: env.emu.Stats().ByRoute}
-}
-
-func (c *requestCounter) of(route string) int64 {
-	return c.env.emu.Stats().ByRoute[route] - c.before[route]
 }
 
 // seedKeys issues n testing keys of userID and returns their ids, oldest first.
@@ -84,7 +64,7 @@ func TestKeyReader_listingSpansPagesAndGivesWhatGetGives(t *testing.T) {
 	ids := seedKeys(env, env.boot.UserID, "paged", 30)
 	data := listingData(t, env, keyListPolicy{threshold: 5, pageSize: 7, maxHeld: 1000})
 
-	count := countRequests(env)
+	count := env.countRequests()
 	got := map[string]client.Key{}
 	for _, id := range ids {
 		k, err := data.keyReads.read(context.Background(), id, env.boot.UserID)
@@ -94,7 +74,7 @@ func TestKeyReader_listingSpansPagesAndGivesWhatGetGives(t *testing.T) {
 		got[id] = *k
 	}
 	// 30 keys and the bootstrap key: five pages of seven.
-	if gets, lists := count.of(routeGetKey), count.of(routeListKeys); gets != 4 || lists != 5 {
+	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 4 || lists != 5 {
 		t.Errorf("%d GET /keys/{id} and %d GET /keys pages, want 4 (the reads before the threshold) and 5", gets, lists)
 	}
 	if want := getKeys(t, data, ids); !reflect.DeepEqual(got, want) {
@@ -110,13 +90,13 @@ func TestKeyReader_fewReadsNeverList(t *testing.T) {
 	ids := seedKeys(env, env.boot.UserID, "account", 5000)
 	data := listingData(t, env, defaultKeyListPolicy)
 
-	count := countRequests(env)
+	count := env.countRequests()
 	for _, id := range ids[2000:2010] {
 		if _, err := data.keyReads.read(context.Background(), id, env.boot.UserID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if gets, lists := count.of(routeGetKey), count.of(routeListKeys); gets != 10 || lists != 0 {
+	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 10 || lists != 0 {
 		t.Errorf("ten reads: %d GET /keys/{id} and %d GET /keys, want 10 and 0", gets, lists)
 	}
 }
@@ -134,11 +114,11 @@ func TestKeyReader_keyMissingFromListingIsReadOnItsOwn(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	count := countRequests(env)
+	count := env.countRequests()
 	if _, err := data.keyReads.read(ctx, ids[0], env.boot.UserID); err != nil {
 		t.Fatal(err)
 	}
-	if gets, lists := count.of(routeGetKey), count.of(routeListKeys); gets != 0 || lists != 1 {
+	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 0 || lists != 1 {
 		t.Fatalf("first read: %d GETs and %d listings, want 0 and 1", gets, lists)
 	}
 
@@ -151,7 +131,7 @@ func TestKeyReader_keyMissingFromListingIsReadOnItsOwn(t *testing.T) {
 	if err == nil || !data.provenNotFound(ctx, err) {
 		t.Fatalf("a deleted key: %v, want a proven 404", err)
 	}
-	if gets, lists := count.of(routeGetKey), count.of(routeListKeys); gets != 2 || lists != 1 {
+	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 2 || lists != 1 {
 		t.Errorf("%d GETs and %d listings, want 2 (one per key missing from the listing) and 1", gets, lists)
 	}
 }
@@ -201,7 +181,7 @@ func TestKeyReader_writeDuringListingEndsIt(t *testing.T) {
 	})
 	data = listingData(t, env, keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000})
 
-	count := countRequests(env)
+	count := env.countRequests()
 	for _, id := range ids[:3] {
 		if _, err := data.keyReads.read(context.Background(), id, env.boot.UserID); err != nil {
 			t.Fatal(err)
@@ -209,7 +189,7 @@ func TestKeyReader_writeDuringListingEndsIt(t *testing.T) {
 	}
 	// The first read's listing overlapped the write; the next read starts a
 	// listing of the new generation, which serves the third.
-	if gets, lists := count.of(routeGetKey), count.of(routeListKeys); gets != 1 || lists != 2 {
+	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 1 || lists != 2 {
 		t.Errorf("%d GETs and %d listings, want 1 (the read whose listing a write overlapped) and 2", gets, lists)
 	}
 }
@@ -233,7 +213,7 @@ func TestKeyReader_otherUsersKeysUseTheirFilter(t *testing.T) {
 	})
 	data := listingData(t, env, keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000})
 
-	count := countRequests(env)
+	count := env.countRequests()
 	for i := range theirs {
 		for _, c := range []struct{ id, owner string }{{theirs[i], member}, {mine[i], env.boot.UserID}} {
 			k, err := data.keyReads.read(context.Background(), c.id, c.owner)
@@ -242,7 +222,7 @@ func TestKeyReader_otherUsersKeysUseTheirFilter(t *testing.T) {
 			}
 		}
 	}
-	if gets := count.of(routeGetKey); gets != 0 {
+	if gets := count.Of(emulator.RouteGetKey); gets != 0 {
 		t.Errorf("%d GETs, want 0: each user's listing holds their keys", gets)
 	}
 	mu.Lock()
@@ -271,7 +251,7 @@ func TestKeyReader_interruptedListingIsDropped(t *testing.T) {
 	if _, err := data.keyReads.read(ctx, ids[0], env.boot.UserID); err == nil {
 		t.Fatal("the interrupted read succeeded")
 	}
-	count := countRequests(env)
+	count := env.countRequests()
 	got := map[string]client.Key{}
 	for _, id := range ids {
 		k, err := data.keyReads.read(context.Background(), id, env.boot.UserID)
@@ -280,7 +260,7 @@ func TestKeyReader_interruptedListingIsDropped(t *testing.T) {
 		}
 		got[id] = *k
 	}
-	if gets, lists := count.of(routeGetKey), count.of(routeListKeys); gets != 6 || lists != 0 {
+	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 6 || lists != 0 {
 		t.Errorf("after the interruption: %d GETs and %d listings, want 6 and 0", gets, lists)
 	}
 	if want := getKeys(t, data, ids); !reflect.DeepEqual(got, want) {
@@ -297,7 +277,7 @@ func TestKeyReader_concurrentReadsShareOneListing(t *testing.T) {
 	ids := seedKeys(env, env.boot.UserID, "parallel", 60)
 	data := listingData(t, env, keyListPolicy{threshold: 5, pageSize: 25, maxHeld: 1000})
 
-	count := countRequests(env)
+	count := env.countRequests()
 	work := make(chan string)
 	var wg sync.WaitGroup
 	var wrong atomic.Int32
@@ -320,7 +300,7 @@ func TestKeyReader_concurrentReadsShareOneListing(t *testing.T) {
 		t.Errorf("%d reads failed or got another key", wrong.Load())
 	}
 	// 60 keys and the bootstrap key: three pages of 25.
-	if gets, lists := count.of(routeGetKey), count.of(routeListKeys); gets != 4 || lists != 3 {
+	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 4 || lists != 3 {
 		t.Errorf("%d GETs and %d listing pages, want 4 and 3", gets, lists)
 	}
 }
@@ -336,7 +316,7 @@ func TestKeyReader_requestsPerRefresh(t *testing.T) {
 			env := newTestEnv(t, false)
 			ids := seedKeys(env, env.boot.UserID, "refresh", n)
 			data := listingData(t, env, defaultKeyListPolicy)
-			count := countRequests(env)
+			count := env.countRequests()
 			work := make(chan string)
 			var wg sync.WaitGroup
 			for range 10 {
@@ -353,7 +333,7 @@ func TestKeyReader_requestsPerRefresh(t *testing.T) {
 			}
 			close(work)
 			wg.Wait()
-			gets, lists := count.of(routeGetKey), count.of(routeListKeys)
+			gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys)
 			if gets != defaultListThreshold-1 || lists != 1 || gets+lists+1 > 20 {
 				t.Errorf("%d keys: %d GETs and %d listings, want %d and 1", n, gets, lists, defaultListThreshold-1)
 			}

@@ -33,7 +33,7 @@ provider "domaintrust" {
 			},
 			{
 				PreConfig: func() {
-					st := env.emu.Stats()
+					st := env.stats()
 					if st.Total != st.ByRoute["GET /user"] || st.ByStatus["401"] != st.Total {
 						t.Errorf("the failed plan sent more than its checks: %+v", st)
 					}
@@ -45,7 +45,7 @@ provider "domaintrust" {
 			},
 		},
 	})
-	if n := env.emu.Stats().Total - before; n != 0 {
+	if n := env.stats().Total - before; n != 0 {
 		t.Errorf("the plan with skip_credentials_validation sent %d requests, want 0", n)
 	}
 }
@@ -72,7 +72,7 @@ func TestAccProvider_skipCredentialsValidationFromEnvironment(t *testing.T) {
 			},
 		},
 	})
-	if n := env.emu.Stats().Total; n != 0 {
+	if n := env.stats().Total; n != 0 {
 		t.Errorf("%d requests, want 0", n)
 	}
 }
@@ -85,13 +85,13 @@ func TestAccProvider_oneCheckPerProcess(t *testing.T) {
 	cli := newTFCLI(t, env)
 	cli.write(manyKeysConfig(env, 20, 0, env.future(30*day)))
 	cli.mustRun("validate")
-	if n := env.emu.Stats().Total; n != 0 {
+	if n := env.stats().Total; n != 0 {
 		t.Fatalf("terraform validate sent %d requests, want 0", n)
 	}
 	cli.mustRun("apply", "-auto-approve")
-	before := env.emu.Stats()
+	before := env.stats()
 	cli.mustRun("plan")
-	after := env.emu.Stats()
+	after := env.stats()
 	if n := after.ByRoute["GET /user"] - before.ByRoute["GET /user"]; n != 1 {
 		t.Errorf("plan sent %d GET /user, want 1 (one provider process)", n)
 	}

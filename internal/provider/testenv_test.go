@@ -18,6 +18,7 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulatortest"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
@@ -27,6 +28,7 @@ import (
 // test moves time for both at once.
 type testEnv struct {
 	t        *testing.T
+	server   *emulatortest.Server
 	emu      *emulator.Emulator
 	clock    *clock.Mock
 	boot     emulator.Bootstrap
@@ -39,22 +41,12 @@ type envOption func(*emulator.Options)
 
 func newTestEnv(t *testing.T, productionAccess bool, opts ...envOption) *testEnv {
 	t.Helper()
-	mock := clock.NewMock()
-	o := emulator.Options{Clock: mock, Seed: 1}
+	o := emulatortest.Options{ProductionAccess: productionAccess}
 	for _, opt := range opts {
-		opt(&o)
+		opt(&o.Emulator)
 	}
-	emu, err := emulator.New(o)
-	if err != nil {
-		t.Fatalf("emulator: %v", err)
-	}
-	boot, err := emu.Bootstrap("", productionAccess)
-	if err != nil {
-		t.Fatalf("bootstrap: %v", err)
-	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	return &testEnv{t: t, emu: emu, clock: mock, boot: boot, endpoint: srv.URL + "/api"}
+	s := emulatortest.Start(t, o)
+	return &testEnv{t: t, server: s, emu: s.Emulator, clock: s.Clock, boot: s.Boot, endpoint: s.Endpoint}
 }
 
 // wrap puts mw between the provider and the emulator from now on, for tests
@@ -62,9 +54,7 @@ func newTestEnv(t *testing.T, productionAccess bool, opts ...envOption) *testEnv
 // a configuration, which names the endpoint.
 func (e *testEnv) wrap(mw func(http.Handler) http.Handler) {
 	e.t.Helper()
-	srv := httptest.NewServer(mw(e.emu))
-	e.t.Cleanup(srv.Close)
-	e.endpoint = srv.URL + "/api"
+	e.endpoint = e.server.Serve(mw)
 }
 
 // hook is wrap with before called for every request, before the emulator
@@ -77,6 +67,17 @@ func (e *testEnv) hook(before func(*http.Request)) {
 			next.ServeHTTP(w, r)
 		})
 	})
+}
+
+// countRequests counts the emulator's requests from now on; see
+// emulatortest.Counter for why its readings can be trusted.
+func (e *testEnv) countRequests() *emulatortest.Counter { return e.server.Count() }
+
+// stats is the emulator's request statistics once every request that
+// reached it has been handled (emulatortest.Server.Settle).
+func (e *testEnv) stats() emulator.Stats {
+	e.server.Settle()
+	return e.emu.Stats()
 }
 
 // factories serves this provider in-process, with the test clock and retry
@@ -94,11 +95,15 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 func (e *testEnv) provider() func() provider.Provider {
 	return New("test", append([]Option{
 		WithClock(e.clock),
-		WithClientConfig(func(c *client.Config) {
-			c.RetryWaitMin = time.Millisecond
-			c.RetryWaitMax = 20 * time.Millisecond
-		}),
+		WithClientConfig(fastRetries),
 	}, e.providerOpts...)...)
+}
+
+// fastRetries shortens the waits between retries, so that tests which
+// inject faults do not wait for them; what is retried stays the same.
+func fastRetries(c *client.Config) {
+	c.RetryWaitMin = time.Millisecond
+	c.RetryWaitMax = 20 * time.Millisecond
 }
 
 // useEnvCredentials points the provider at this environment's emulator

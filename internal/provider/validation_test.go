@@ -115,7 +115,7 @@ ephemeral "domaintrust_api_key" "test" {
 			}
 		})
 	}
-	if n := env.emu.Stats().Total; n != 0 {
+	if n := env.stats().Total; n != 0 {
 		t.Errorf("terraform validate sent %d requests, want 0", n)
 	}
 }
