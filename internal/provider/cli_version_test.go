@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,19 +30,20 @@ var (
 	featureIdentity      = cliFeature{"resource identity", "1.12.0", "1.12.0"}
 	featureListResources = cliFeature{"list resources (terraform query)", "1.14.0", ""}
 	featureActions       = cliFeature{"actions", "1.14.0", ""}
+	// featureDestroyActions: action_trigger events before_destroy and
+	// after_destroy, and on_failure.
+	featureDestroyActions = cliFeature{"actions on destroy events", "1.16.0", ""}
+	// featureDestroyFalse: lifecycle { destroy = false }, which forgets an
+	// object instead of destroying it.
+	featureDestroyFalse = cliFeature{"lifecycle destroy = false", "1.16.0", "1.12.0"}
 )
 
 var _ tfversion.TerraformVersionCheck = cliFeature{}
 
 // CheckTerraformVersion makes a cliFeature a TerraformVersionCheck for
 // resource.TestCase, like tfversion.SkipBelow but aware of OpenTofu.
-func (f cliFeature) CheckTerraformVersion(ctx context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	bin, err := findTerraform()
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	v, err := readCLIVersion(ctx, bin, os.Environ())
+func (f cliFeature) CheckTerraformVersion(_ context.Context, _ tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	v, err := readCLIUnderTest()
 	if err != nil {
 		resp.Error = err
 		return
@@ -68,6 +70,38 @@ func (f cliFeature) missing(v cliVersion) string {
 type cliVersion struct {
 	version  *version.Version
 	openTofu bool
+}
+
+// readCLIUnderTest is what the CLI the tests run says of itself, asked once
+// per test binary: TF_ACC_TERRAFORM_PATH does not change while tests run.
+var readCLIUnderTest = sync.OnceValues(func() (cliVersion, error) {
+	bin, err := findTerraform()
+	if err != nil {
+		return cliVersion{}, err
+	}
+	return readCLIVersion(context.Background(), bin, os.Environ())
+})
+
+// cliUnderTest is readCLIUnderTest for a test that starts the CLI: tests
+// that assert a CLI's own wording or behaviour ask it which CLI runs.
+func cliUnderTest(t *testing.T) cliVersion {
+	t.Helper()
+	skipWithoutTFAcc(t)
+	v, err := readCLIUnderTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// taintedReplacement is how the CLI under test says, after a resource's
+// address, that a tainted resource will be replaced.
+func taintedReplacement(t *testing.T) string {
+	t.Helper()
+	if cliUnderTest(t).openTofu {
+		return "is tainted, so it must be replaced"
+	}
+	return "is tainted, so must be replaced"
 }
 
 // readCLIVersion runs `version -json` on bin. Terraform and OpenTofu both
@@ -111,12 +145,7 @@ func readCLIVersion(ctx context.Context, bin string, env []string) (cliVersion, 
 // cliFeature among its TerraformVersionChecks instead.
 func skipWithout(t *testing.T, f cliFeature) {
 	t.Helper()
-	skipWithoutTFAcc(t)
-	v, err := readCLIVersion(context.Background(), terraformPath(t), os.Environ())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if why := f.missing(v); why != "" {
+	if why := f.missing(cliUnderTest(t)); why != "" {
 		t.Skip(why)
 	}
 }
@@ -142,6 +171,13 @@ func TestCLIFeatureMissing(t *testing.T) {
 		{featureListResources, v("1.15.0", true), true}, // no OpenTofu release has them
 		{featureActions, v("1.14.0", false), false},
 		{featureActions, v("1.14.0-beta1", false), true},
+		{featureDestroyActions, v("1.15.9", false), true},
+		{featureDestroyActions, v("1.16.0", false), false},
+		{featureDestroyActions, v("1.12.6", true), true},
+		{featureDestroyFalse, v("1.16.4", false), false},
+		{featureDestroyFalse, v("1.15.0", false), true},
+		{featureDestroyFalse, v("1.12.0", true), false},
+		{featureDestroyFalse, v("1.11.6", true), true},
 	}
 	for _, c := range cases {
 		if got := c.feature.missing(c.cli); (got != "") != c.skip {

@@ -193,7 +193,7 @@ func TestAccGuideZeroDowntimeRotation(t *testing.T) {
 			t.Fatal(err)
 		}
 		out = cli.mustRun("plan", "-input=false")
-		expectOutput(t, out, "# domaintrust_api_key.scoring (deposed object", "will be destroyed", "# terraform_data.deliver_scoring_key is tainted, so must be replaced")
+		expectOutput(t, out, "# domaintrust_api_key.scoring (deposed object", "will be destroyed", "# terraform_data.deliver_scoring_key "+taintedReplacement(t))
 		cli.mustRun("apply", "-auto-approve", "-input=false")
 		third := cli.stateInstance(rotationGuideKey)
 		if err := obs.seamless(t, second.str("id"), third.str("id"), third.key()); err != nil {

@@ -31,6 +31,21 @@ run "one_key_per_environment" {
   }
 }
 
+# Records the ids in the helper module's own state. tofu test lets a run
+# refer only to the latest apply of each state (the configuration's, and each
+# helper module's); once the next run applies the configuration again,
+# run.one_key_per_environment is gone there, but run.ids_before_renaming
+# stays. terraform test keeps every run; the same files work with both.
+run "ids_before_renaming" {
+  module {
+    source = "./tests/compare-ids"
+  }
+
+  variables {
+    before = run.one_key_per_environment.key_ids
+  }
+}
+
 # A new description updates the keys in place.
 run "renaming_keeps_the_keys" {
   variables {
@@ -44,9 +59,9 @@ run "renaming_keeps_the_keys" {
 }
 
 # Same ids as before, so nothing that holds the values needs a new one. The
-# comparison runs in a helper module: both terraform test and tofu test pass
-# an earlier run's outputs to a run's variables, but tofu test does not let an
-# assertion refer to them.
+# comparison runs in the helper module: both terraform test and tofu test
+# pass an earlier run's outputs to a run's variables, but tofu test does not
+# let an assertion refer to them.
 run "renaming_kept_the_key_ids" {
   command = plan
 
@@ -55,7 +70,7 @@ run "renaming_kept_the_key_ids" {
   }
 
   variables {
-    before = run.one_key_per_environment.key_ids
+    before = run.ids_before_renaming.before
     after  = run.renaming_keeps_the_keys.key_ids
   }
 

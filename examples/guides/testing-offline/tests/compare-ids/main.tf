@@ -1,5 +1,5 @@
-# A helper module for tests/emulator.tftest.hcl: compares the key ids of two
-# runs. It creates nothing.
+# A helper module for tests/emulator.tftest.hcl: records the key ids of one
+# run, and compares them with those of a later run. It creates nothing.
 
 variable "before" {
   description = "Key id per environment after the earlier run."
@@ -7,11 +7,17 @@ variable "before" {
 }
 
 variable "after" {
-  description = "Key id per environment after the later run."
+  description = "Key id per environment after the later run; null while the module only records before."
   type        = map(string)
+  default     = null
+}
+
+output "before" {
+  description = "The ids recorded, for a later run to compare with."
+  value       = var.before
 }
 
 output "unchanged" {
-  description = "Whether every key kept its id."
-  value       = var.before == var.after
+  description = "Whether every key kept its id; null while there is nothing to compare."
+  value       = var.after == null ? null : var.before == var.after
 }
