@@ -1,15 +1,22 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
 )
+
+// How API errors become diagnostics: one place for every message a failed
+// call gives, the endpoint proof's included.
 
 // fieldPaths maps the API's problem locations to the attributes users write.
 var fieldPaths = map[string]path.Path{
@@ -19,10 +26,50 @@ var fieldPaths = map[string]path.Path{
 	"body.key.userID":      path.Root("user_id"),
 }
 
-// apiDiagnostics turns an API error into diagnostics that say what went
-// wrong and what to do. action completes "Could not ..."; endpoint is the
-// API's base URL the error came from.
-func apiDiagnostics(action string, err error, endpoint string) diag.Diagnostics {
+// apiErrorDiagnostics explains err, an error of an API call made to do
+// action (it completes "Could not ..."), as diagnostics that say what went
+// wrong and what to do. A 404 needs what only this provider instance knows:
+// whether its endpoint has proven to be the Domain Trust API. A 404 from an
+// endpoint that is not proven is explained as the endpoint problem it most
+// likely is.
+func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		return describeAPIError(action, err, d.endpoint)
+	}
+	unchanged := fmt.Sprintf("The answer was %v. A wrong endpoint answers 404 too, so the provider takes a 404 "+
+		"to mean \"no such key\" only from an endpoint proven to be the Domain Trust API. Nothing was changed, and "+
+		"state is left as it was.", err)
+	if problem := d.checkEndpoint(ctx); problem != nil {
+		return problem.diagnostics("Could not "+action, unchanged)
+	}
+	if apiErr.Body != client.BodyProblem {
+		return diagnostics.Error("Could not "+action+": the answer was not Domain Trust's",
+			fmt.Sprintf("%s\n\nThe endpoint %s is the Domain Trust API, but this 404 came as %s rather than the "+
+				"API's problem document: a proxy or load balancer between Terraform and Domain Trust may have "+
+				"answered. Run Terraform again; if it persists, check what sits in front of the API.",
+				unchanged, d.endpoint, apiErr.Body))
+	}
+	return describeAPIError(action, err, d.endpoint)
+}
+
+// listKeysDiagnostics explains a failed listing: a user_id the API does not
+// know (proven so) at that attribute, anything else as every API error.
+func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKeysInput, err error) diag.Diagnostics {
+	if in.UserID != "" && d.provenNotFound(ctx, err) {
+		var diags diag.Diagnostics
+		diags.AddAttributeError(path.Root("user_id"), "User not found",
+			fmt.Sprintf("Domain Trust knows no user %s in the organization of the provider's API key. "+
+				"An admin can list the keys of users of their own organization only.", in.UserID))
+		return diags
+	}
+	return d.apiErrorDiagnostics(ctx, "list Domain Trust API keys", err)
+}
+
+// describeAPIError is apiErrorDiagnostics for every answer but a 404, which
+// only the provider data can judge: call apiErrorDiagnostics. endpoint is
+// the API's base URL the error came from.
+func describeAPIError(action string, err error, endpoint string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	summary := "Could not " + action
 	var apiErr *client.Error
@@ -68,4 +115,84 @@ func unauthorizedDetail(endpoint string) string {
 		"attribute `api_key` or the %s environment variable) is unknown, expired or deleted, or it belongs to "+
 		"another endpoint (a key printed by the emulator works only with that emulator run). Create a new key in "+
 		"the Domain Trust dashboard, set it, and run Terraform again.", endpoint, envAPIKey)
+}
+
+// endpointProblem is what a failed proof found, worded for the user.
+type endpointProblem struct {
+	attribute path.Path // the provider attribute to fix
+	summary   string
+	detail    string
+	// temporary says that the problem may go away by itself (the API is
+	// down or busy, the network failed): it is not remembered.
+	temporary bool
+}
+
+// diagnostics reports the problem as one error. prefix says what could not
+// be done ("Could not verify ..."); context, when not empty, what the
+// provider was doing when it needed the proof.
+func (p *endpointProblem) diagnostics(prefix, context string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	detail := p.detail
+	if context != "" {
+		detail = context + "\n\n" + detail
+	}
+	diags.AddAttributeError(p.attribute, prefix+": "+p.summary, detail)
+	return diags
+}
+
+// diagnoseEndpoint explains why GET /user did not prove endpoint.
+func diagnoseEndpoint(endpoint string, err error) *endpointProblem {
+	if client.IsUnauthorized(err) {
+		return &endpointProblem{
+			attribute: path.Root("api_key"),
+			summary:   "the provider's API key was rejected",
+			detail:    unauthorizedDetail(endpoint),
+		}
+	}
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode >= 500 || apiErr.StatusCode == http.StatusTooManyRequests {
+		// No answer, an answer that is not a user, or retries spent on
+		// refusals: the endpoint may be right but unavailable.
+		return &endpointProblem{
+			attribute: path.Root("endpoint"),
+			summary:   "the endpoint could not be verified",
+			detail: fmt.Sprintf("The provider checks that %s is the Domain Trust API by reading the user of its API "+
+				"key (GET /user), and that failed: %v\n\nCheck the provider's `endpoint` (or %s) and the network "+
+				"between Terraform and Domain Trust, or try again later if Domain Trust is down. To plan without "+
+				"any API request, set skip_credentials_validation = true.", endpoint, err, envEndpoint),
+			temporary: true,
+		}
+	}
+	var hints []string
+	if !strings.HasSuffix(strings.TrimRight(endpointPath(endpoint), "/"), "/api") {
+		hints = append(hints, "The endpoint does not end in /api: the Domain Trust API is served under /api, as in "+
+			client.DefaultEndpoint+" (or http://127.0.0.1:8580/api for the local emulator).")
+	}
+	switch apiErr.Body {
+	case client.BodyHTML:
+		hints = append(hints, "The answer was an HTML page: that comes from a web server or proxy, not from the "+
+			"Domain Trust API, which answers errors with problem documents.")
+	case client.BodyJSON:
+		hints = append(hints, "The answer was JSON but not a problem document: something other than the Domain "+
+			"Trust API answered.")
+	}
+	if apiErr.StatusCode == http.StatusNotFound && len(hints) == 0 {
+		hints = append(hints, "The Domain Trust API always serves GET /user, so this is not the API's base URL.")
+	}
+	return &endpointProblem{
+		attribute: path.Root("endpoint"),
+		summary:   "the endpoint is not the Domain Trust API",
+		detail: fmt.Sprintf("The provider checks that %s is the Domain Trust API by reading the user of its API key "+
+			"(GET /user), and it answered %d %s. %s\n\nSet the provider's `endpoint` (or %s) to the Domain Trust "+
+			"API's base URL.", endpoint, apiErr.StatusCode, http.StatusText(apiErr.StatusCode),
+			strings.Join(hints, " "), envEndpoint),
+	}
+}
+
+func endpointPath(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return ""
+	}
+	return u.Path
 }

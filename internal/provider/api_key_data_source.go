@@ -49,7 +49,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	id := cfg.ID.ValueString()
-	key, err := d.data.api.GetKey(ctx, id)
+	key, err := d.data.getKey(ctx, id)
 	if err != nil && d.data.provenNotFound(ctx, err) {
 		// The API answers 404 alike for a missing key and for another
 		// user's or organization's, so the message cannot say which.
@@ -60,7 +60,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(d.data.apiDiagnostics(ctx, "read Domain Trust API key "+id, err)...)
+		resp.Diagnostics.Append(d.data.apiErrorDiagnostics(ctx, "read Domain Trust API key "+id, err)...)
 		return
 	}
 	state := apiKeyObjectOf(key)

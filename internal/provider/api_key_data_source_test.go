@@ -167,24 +167,6 @@ func TestDataSourceSchemas_haveNoSecret(t *testing.T) {
 	}
 }
 
-// TestDataSource_unconfiguredProvider: when the provider block depends on
-// values unknown until apply, Read says so instead of dereferencing nil.
-func TestDataSource_unconfiguredProvider(t *testing.T) {
-	t.Parallel()
-	id := map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70")}
-	for ds, set := range map[datasource.DataSourceWithConfigure]map[string]tftypes.Value{
-		&apiKeyDataSource{}:  id,
-		&apiKeysDataSource{}: nil,
-	} {
-		var cr datasource.ConfigureResponse
-		ds.Configure(context.Background(), datasource.ConfigureRequest{}, &cr)
-		resp := readDataSource(t, ds, set)
-		if cr.Diagnostics.HasError() || !resp.Diagnostics.HasError() || resp.Diagnostics.Errors()[0].Summary() != "Provider not configured" {
-			t.Errorf("%T: diagnostics = %v %v, want Provider not configured", ds, cr.Diagnostics, resp.Diagnostics)
-		}
-	}
-}
-
 // TestAPIKeyDataSource_keepsConfiguredID: an id configured in upper case
 // comes back as configured, since Terraform refuses a changed configured
 // value; a 404 names the id.

@@ -145,7 +145,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 			resp.Deferred = &ephemeral.Deferred{Reason: ephemeral.DeferredReasonProviderConfigUnknown}
 			return
 		}
-		if r.data.clientVersion == openTofuReportedVersion {
+		if r.data.clientVersion() == openTofuReportedVersion {
 			resp.Diagnostics.AddError("Provider configuration known only at apply",
 				"The domaintrust provider's configuration depends on values that are known only after apply, so "+
 					"it cannot create this key during the plan, and OpenTofu does not accept a value that is not "+
@@ -163,11 +163,11 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		Description: cfg.Description.ValueString(),
 		// Whole seconds, as for managed keys: the create coordinator matches a
 		// lost create's orphan by expiry, and the API may keep only seconds.
-		Expiry: r.data.clock.Now().Add(ttl).Truncate(time.Second),
+		Expiry: r.data.now().Add(ttl).Truncate(time.Second),
 	}
-	key, err := r.data.creates.create(ctx, r.data.api, in)
+	key, err := r.data.createKey(ctx, in)
 	if err != nil {
-		resp.Diagnostics.Append(diagnostics.MovePath(r.data.apiDiagnostics(ctx, "create the ephemeral Domain Trust API key", err),
+		resp.Diagnostics.Append(diagnostics.MovePath(r.data.apiErrorDiagnostics(ctx, "create the ephemeral Domain Trust API key", err),
 			// The API complains about the expiry, which here is computed from ttl.
 			path.Root("expiration"), path.Root("ttl"))...)
 		return
@@ -218,12 +218,11 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 
 // deleteKey deletes the key; a key proven gone counts as deleted.
 func (r *apiKeyEphemeralResource) deleteKey(ctx context.Context, ref ephemeralKeyRef, diags *diag.Diagnostics) {
-	err := r.data.api.DeleteKey(ctx, ref.ID)
-	if err == nil || r.data.provenNotFound(ctx, err) {
-		tflog.Info(ctx, "deleted ephemeral Domain Trust API key", map[string]any{"id": ref.ID})
+	if _, err := r.data.deleteKey(ctx, ref.ID); err != nil {
+		diags.AddWarning(undeletedSummary(ref), undeletedDetail(ref, err.Error()))
 		return
 	}
-	diags.AddWarning(undeletedSummary(ref), undeletedDetail(ref, err.Error()))
+	tflog.Info(ctx, "deleted ephemeral Domain Trust API key", map[string]any{"id": ref.ID})
 }
 
 // A failed delete is a warning, not an error: the run's real work is done,

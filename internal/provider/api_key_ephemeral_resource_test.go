@@ -267,7 +267,7 @@ resource "echo" "test" {}
 // unknown result, which Terraform accepts during plan.
 func TestEphemeralAPIKeyOpenWithProviderUnknown(t *testing.T) {
 	ctx := context.Background()
-	r := &apiKeyEphemeralResource{data: &providerData{clock: clock.NewMock(), clientVersion: "1.11.4"}}
+	r := &apiKeyEphemeralResource{data: unconfiguredData(clock.NewMock(), "1.11.4")}
 	var sr ephemeral.SchemaResponse
 	r.Schema(ctx, ephemeral.SchemaRequest{}, &sr)
 	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
@@ -301,7 +301,7 @@ func TestEphemeralAPIKeyOpenWithProviderUnknown(t *testing.T) {
 		t.Errorf("without deferral: key = %v, diagnostics %v; want unknown, no error", key, unknown.Diagnostics)
 	}
 
-	r.data.clientVersion = openTofuReportedVersion
+	r.data = unconfiguredData(clock.NewMock(), openTofuReportedVersion)
 	tofu := open(false)
 	if !tofu.Diagnostics.HasError() || !strings.Contains(tofu.Diagnostics.Errors()[0].Detail(), "depends_on") {
 		t.Errorf("OpenTofu: diagnostics %v, want an error that says to add depends_on", tofu.Diagnostics)

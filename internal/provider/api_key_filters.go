@@ -131,16 +131,3 @@ func (f apiKeyFilters) listInput() client.ListKeysInput {
 	}
 	return in
 }
-
-// listKeysDiagnostics explains a failed listing: a user_id the API does not
-// know (proven so) at that attribute, anything else as every API error.
-func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKeysInput, err error) diag.Diagnostics {
-	if in.UserID != "" && d.provenNotFound(ctx, err) {
-		var diags diag.Diagnostics
-		diags.AddAttributeError(path.Root("user_id"), "User not found",
-			fmt.Sprintf("Domain Trust knows no user %s in the organization of the provider's API key. "+
-				"An admin can list the keys of users of their own organization only.", in.UserID))
-		return diags
-	}
-	return d.apiDiagnostics(ctx, "list Domain Trust API keys", err)
-}

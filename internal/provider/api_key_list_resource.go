@@ -76,7 +76,7 @@ func (r *apiKeyListResource) stream(ctx context.Context, req list.ListRequest, i
 	}
 	seen := map[string]bool{}
 	var sent int64
-	for page, err := range client.KeyPages(ctx, r.data.api, in) {
+	for page, err := range r.data.keyPages(ctx, in) {
 		if err != nil {
 			push(list.ListResult{Diagnostics: r.data.listKeysDiagnostics(ctx, in, err)})
 			return
@@ -99,13 +99,13 @@ func (r *apiKeyListResource) stream(ctx context.Context, req list.ListRequest, i
 }
 
 // result is one key: its identity, its display name and, when asked for,
-// the resource object as import and read would make it.
+// the resource object as import and read would make it (keyState).
 func (r *apiKeyListResource) result(ctx context.Context, req list.ListRequest, k *client.Key) list.ListResult {
 	res := req.NewListResult(ctx)
-	res.DisplayName = keyDisplayName(k, r.data.clock.Now())
+	res.DisplayName = keyDisplayName(k, r.data.now())
 	setKeyIdentity(ctx, res.Identity, k.ID, &res.Diagnostics)
 	if req.IncludeResource {
-		res.Diagnostics.Append(res.Resource.Set(ctx, importedKeyState(k))...)
+		res.Diagnostics.Append(res.Resource.Set(ctx, keyState(k, unreadPrior()))...)
 	}
 	return res
 }

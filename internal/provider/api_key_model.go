@@ -26,20 +26,39 @@ type apiKeyModel struct {
 	Created          timestamp    `tfsdk:"created"`
 }
 
-// importedKeyState is the state an imported key has once read: what the API
-// shows, no secret (the API shows it only at creation), and neither
-// rotation nor triggers, which exist only in configuration.
-func importedKeyState(k *client.Key) apiKeyModel {
+// keyState is the state of key k as every path that learns of a key writes
+// it (create, read, update, import, the list resource's results): what
+// Domain Trust shows of the key, with prior's text kept for a time that
+// names the same instant; what only the configuration knows (rotation,
+// triggers) and the secret (shown once, when the key is created) come from
+// prior, as does the id, which Terraform requires unchanged once set. A key
+// imported or listed has prior unreadPrior().
+func keyState(k *client.Key, prior apiKeyModel) apiKeyModel {
+	s := prior
+	if s.ID.IsNull() || s.ID.IsUnknown() {
+		s.ID = types.StringValue(k.ID)
+	}
+	s.Environment = types.StringValue(k.Environment)
+	s.Description = types.StringValue(k.Description)
+	s.UserID = types.StringValue(k.UserID)
+	s.Created = keepInstantText(prior.Created, k.Created)
+	s.Expiration = keepInstantText(prior.Expiration, k.Expiry)
+	return s
+}
+
+// unreadPrior is what state knows of a key Terraform has never read: nothing.
+// Its secret stays null, as Domain Trust shows it only at creation.
+func unreadPrior() apiKeyModel {
 	return apiKeyModel{
-		ID:               types.StringValue(k.ID),
-		Environment:      types.StringValue(k.Environment),
-		Description:      types.StringValue(k.Description),
-		Expiration:       timestampOf(k.Expiry),
+		ID:               types.StringNull(),
+		Environment:      types.StringNull(),
+		Description:      types.StringNull(),
+		Expiration:       timestampNull(),
 		Rotation:         types.ObjectNull(rotationAttribute().GetType().(types.ObjectType).AttrTypes),
 		RotationTriggers: types.MapNull(types.StringType),
-		UserID:           types.StringValue(k.UserID),
+		UserID:           types.StringNull(),
 		Key:              types.StringNull(),
-		Created:          timestampOf(k.Created),
+		Created:          timestampNull(),
 	}
 }
 

@@ -60,19 +60,12 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	if r.data == nil {
-		// Terraform configures the provider before any plan; without that,
-		// there is no clock to plan rotation with.
-		resp.Diagnostics.AddError("Provider not configured", "The domaintrust provider was not configured before "+
-			"planning; please report this bug.")
-		return
-	}
 	var rotation types.Object
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation"), &rotation)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	now := r.data.clock.Now()
+	now := r.data.now()
 	if rotation.IsNull() {
 		planFixedExpiration(ctx, now, req, resp)
 	} else {
@@ -98,12 +91,12 @@ func planFixedExpiration(ctx context.Context, now time.Time, req resource.Modify
 			// Same instant written differently: keep the state's text, no diff.
 			setChanged(ctx, &resp.Plan, &resp.Diagnostics, []attributeUpdate{{"expiration", configured, prior}})
 			if !exp.After(now) {
-				state := keyIdentity(ctx, req, &resp.Diagnostics)
+				id, description := priorKeyName(ctx, req, &resp.Diagnostics)
 				resp.Diagnostics.AddAttributeWarning(path.Root("expiration"), "API key has expired",
 					fmt.Sprintf("Domain Trust API key %s (%q) expired at %s and no longer authenticates. Set expiration "+
 						"to a future time to extend it in place, or replace it with a new key "+
 						"(terraform apply -replace=ADDRESS, or use rotation).",
-						state.ID.ValueString(), state.Description.ValueString(), exp.UTC().Format(time.RFC3339)))
+						id, description, exp.UTC().Format(time.RFC3339)))
 			}
 			return
 		}
@@ -117,11 +110,12 @@ func planFixedExpiration(ctx context.Context, now time.Time, req resource.Modify
 	}
 }
 
-// keyIdentity reads what messages name a key by: its id and description.
-func keyIdentity(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) apiKeyModel {
+// priorKeyName reads what messages name a key in state by: its id and
+// description.
+func priorKeyName(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) (id, description string) {
 	var state apiKeyModel
 	getAttributes(ctx, req.State, diags, map[string]any{"id": &state.ID, "description": &state.Description})
-	return state
+	return state.ID.ValueString(), state.Description.ValueString()
 }
 
 // planRotation computes expiration under rotation and replaces the key once
@@ -165,12 +159,12 @@ func planRotation(ctx context.Context, now time.Time, rotation types.Object, req
 		setChanged(ctx, &resp.Plan, &resp.Diagnostics, []attributeUpdate{{"expiration", planned, next}})
 		return
 	}
-	identity := keyIdentity(ctx, req, &resp.Diagnostics)
+	id, description := priorKeyName(ctx, req, &resp.Diagnostics)
 	resp.Diagnostics.AddAttributeWarning(path.Root("rotation"), "API key will be rotated",
 		fmt.Sprintf("Domain Trust API key %s (%q) will be replaced by a new key: %s. The rotation rule is: replace "+
 			"once now >= expiration - rotate_before. With lifecycle { create_before_destroy = true } the new key "+
 			"is created before the old one is deleted.",
-			identity.ID.ValueString(), identity.Description.ValueString(), reason))
+			id, description, reason))
 	for name, unknown := range map[string]attr.Value{
 		"expiration": timestampUnknown(), "id": types.StringUnknown(), "key": types.StringUnknown(), "created": timestampUnknown(),
 	} {

@@ -144,9 +144,9 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	if !plan.UserID.IsUnknown() && !plan.UserID.IsNull() {
 		in.UserID = plan.UserID.ValueString()
 	}
-	key, err := r.data.creates.create(ctx, r.data.api, in)
+	key, err := r.data.createKey(ctx, in)
 	if err != nil {
-		resp.Diagnostics.Append(r.data.apiDiagnostics(ctx, "create the Domain Trust API key", err)...)
+		resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "create the Domain Trust API key", err)...)
 		return
 	}
 	// Defence in depth: whatever logs on this context from here on, the
@@ -154,12 +154,8 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx = client.MaskInLogs(ctx, key.Secret.Reveal())
 	tflog.Info(ctx, "created Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
 
-	plan.ID = types.StringValue(key.ID)
 	plan.Key = types.StringValue(key.Secret.Reveal())
-	plan.UserID = types.StringValue(key.UserID)
-	plan.Created = timestampOf(key.Created)
-	plan.Expiration = keepInstantText(plan.Expiration, key.Expiry)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, keyState(key, plan))...)
 	setKeyIdentity(ctx, resp.Identity, key.ID, &resp.Diagnostics)
 }
 
@@ -180,7 +176,7 @@ func (r *apiKeyResource) plannedExpiry(ctx context.Context, plan apiKeyModel) (t
 	if rot == nil {
 		return time.Time{}, diagnostics.Error("Missing expiration", "Set expiration or rotation.")
 	}
-	return r.data.clock.Now().Add(rot.period).Truncate(time.Second), nil
+	return r.data.now().Add(rot.period).Truncate(time.Second), nil
 }
 
 // Read runs for every key on every plan, so it reads only the attributes it
@@ -201,7 +197,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	// What GET /keys/{id} answers, from a listing when one serves it
 	// (key_reader.go); a key missing from it is read on its own.
-	key, err := r.data.keyReads.read(ctx, state.ID.ValueString(), state.UserID.ValueString())
+	key, err := r.data.readManagedKey(ctx, state.ID.ValueString(), state.UserID.ValueString())
 	if err != nil && r.data.provenNotFound(ctx, err) {
 		tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		// A key just imported has never been read: Terraform itself says
@@ -216,18 +212,19 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(r.data.apiDiagnostics(ctx, "read Domain Trust API key "+state.ID.ValueString(), err)...)
+		resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "read Domain Trust API key "+state.ID.ValueString(), err)...)
 		return
 	}
 	if changes := driftOf(state, key); changes != "" {
 		resp.Diagnostics.AddWarning("API key changed outside Terraform", changedDetail(state, changes))
 	}
+	read := keyState(key, state)
 	setChanged(ctx, &resp.State, &resp.Diagnostics, []attributeUpdate{
-		{"environment", state.Environment, types.StringValue(key.Environment)},
-		{"description", state.Description, types.StringValue(key.Description)},
-		{"user_id", state.UserID, types.StringValue(key.UserID)},
-		{"created", state.Created, keepInstantText(state.Created, key.Created)},
-		{"expiration", state.Expiration, keepInstantText(state.Expiration, key.Expiry)},
+		{"environment", state.Environment, read.Environment},
+		{"description", state.Description, read.Description},
+		{"user_id", state.UserID, read.UserID},
+		{"created", state.Created, read.Created},
+		{"expiration", state.Expiration, read.Expiration},
 	})
 	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 }
@@ -252,8 +249,10 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 		in.Expiry = &t
 	}
+	// Attributes the API never changes in place keep their state values.
+	plan.ID, plan.Key, plan.Created, plan.UserID = state.ID, state.Key, state.Created, state.UserID
 	if in.Description != nil || in.Expiry != nil {
-		key, err := r.data.api.UpdateKey(ctx, state.ID.ValueString(), in)
+		key, err := r.data.updateKey(ctx, state.ID.ValueString(), in)
 		if err != nil && r.data.provenNotFound(ctx, err) {
 			resp.Diagnostics.AddError("API key deleted outside Terraform",
 				fmt.Sprintf("Domain Trust API key %s (%q) was deleted after the plan was made, so it cannot be "+
@@ -262,14 +261,11 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 		if err != nil {
-			resp.Diagnostics.Append(r.data.apiDiagnostics(ctx, "update Domain Trust API key "+state.ID.ValueString(), err)...)
+			resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "update Domain Trust API key "+state.ID.ValueString(), err)...)
 			return
 		}
-		plan.Expiration = keepInstantText(plan.Expiration, key.Expiry)
-		plan.Description = types.StringValue(key.Description)
+		plan = keyState(key, plan)
 	}
-	// Attributes the API never changes in place keep their state values.
-	plan.ID, plan.Key, plan.Created, plan.UserID = state.ID, state.Key, state.Created, state.UserID
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	// Set here, not only passed through: Terraform before 1.12 plans no
 	// identity, and an update that returns none fails in the framework.
@@ -282,9 +278,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
-	err := r.data.api.DeleteKey(ctx, state.ID.ValueString())
-	if err != nil && !r.data.provenNotFound(ctx, err) {
-		resp.Diagnostics.Append(r.data.apiDiagnostics(ctx, "delete Domain Trust API key "+state.ID.ValueString(), err)...)
+	if _, err := r.data.deleteKey(ctx, state.ID.ValueString()); err != nil {
+		resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "delete Domain Trust API key "+state.ID.ValueString(), err)...)
 	}
 }
 

@@ -74,12 +74,12 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 		}
 	}
 
-	progress("Deleting Domain Trust API key %s at %s", id, a.data.endpoint)
-	err := a.data.api.DeleteKey(ctx, id)
+	progress("Deleting Domain Trust API key %s at %s", id, a.data.apiEndpoint())
+	alreadyGone, err := a.data.deleteKey(ctx, id)
 	switch {
-	case err == nil:
+	case err == nil && !alreadyGone:
 		progress("Domain Trust accepted the deletion of API key %s; checking that it is gone", id)
-	case a.data.provenNotFound(ctx, err):
+	case err == nil:
 		if cfg.AllowMissing.ValueBool() {
 			progress("Domain Trust API key %s does not exist; nothing to revoke (allow_missing = true)", id)
 			return
@@ -90,11 +90,11 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 				"Nothing was deleted. Set allow_missing = true to accept a key that is already gone.", id))
 		return
 	default:
-		resp.Diagnostics.Append(a.data.apiDiagnostics(ctx, "revoke Domain Trust API key "+id, err)...)
+		resp.Diagnostics.Append(a.data.apiErrorDiagnostics(ctx, "revoke Domain Trust API key "+id, err)...)
 		return
 	}
 
-	_, err = a.data.api.GetKey(ctx, id)
+	_, err = a.data.getKey(ctx, id)
 	switch {
 	case err == nil:
 		resp.Diagnostics.AddError("API key still exists after revoking",
@@ -113,7 +113,7 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 					"itself uses, it no longer works, and the provider needs a new key.")
 			return
 		}
-		if problem := a.data.proof.check(ctx); problem != nil {
+		if problem := a.data.checkEndpoint(ctx); problem != nil {
 			resp.Diagnostics.Append(problem.diagnostics("Could not confirm that API key "+id+" is revoked", unconfirmed)...)
 			return
 		}

@@ -68,7 +68,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	in := cfg.listInput()
-	keys, err := d.data.api.ListKeys(ctx, in)
+	keys, err := d.data.listKeys(ctx, in)
 	if err != nil {
 		resp.Diagnostics.Append(d.data.listKeysDiagnostics(ctx, in, err)...)
 		return

@@ -14,9 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// keyState is a state of the key resource with the given attributes set and
+// resourceState is a state of the key resource with the given attributes set and
 // the others null.
-func keyState(t testing.TB, set map[string]string) tfsdk.State {
+func resourceState(t testing.TB, set map[string]string) tfsdk.State {
 	t.Helper()
 	var sr resource.SchemaResponse
 	(&apiKeyResource{}).Schema(context.Background(), resource.SchemaRequest{}, &sr)
@@ -66,7 +66,7 @@ func TestSetChangedWritesOnlyChanges(t *testing.T) {
 
 	// Against a real state, the written value is the new one.
 	ctx := context.Background()
-	st := keyState(t, storedKey)
+	st := resourceState(t, storedKey)
 	setChanged(ctx, &st, &d, []attributeUpdate{{"description", types.StringValue("ci"), types.StringValue("renamed")}})
 	var got types.String
 	d.Append(st.GetAttribute(ctx, path.Root("description"), &got)...)
@@ -76,7 +76,7 @@ func TestSetChangedWritesOnlyChanges(t *testing.T) {
 }
 
 func BenchmarkAttributeReadWholeModel(b *testing.B) {
-	st := keyState(b, storedKey)
+	st := resourceState(b, storedKey)
 	ctx := context.Background()
 	for b.Loop() {
 		var m apiKeyModel
@@ -85,7 +85,7 @@ func BenchmarkAttributeReadWholeModel(b *testing.B) {
 }
 
 func BenchmarkAttributeReadSix(b *testing.B) {
-	st := keyState(b, storedKey)
+	st := resourceState(b, storedKey)
 	ctx := context.Background()
 	for b.Loop() {
 		var m apiKeyModel
@@ -98,7 +98,7 @@ func BenchmarkAttributeReadSix(b *testing.B) {
 }
 
 func BenchmarkAttributeWriteWholeModel(b *testing.B) {
-	st := keyState(b, storedKey)
+	st := resourceState(b, storedKey)
 	ctx := context.Background()
 	var m apiKeyModel
 	st.Get(ctx, &m)

@@ -89,12 +89,6 @@ func (f *fakeKeys) DeleteKey(ctx context.Context, id string) error {
 	return nil
 }
 
-func (f *fakeKeys) GetKey(context.Context, string) (*client.Key, error) {
-	return nil, errors.New("unused")
-}
-func (f *fakeKeys) UpdateKey(context.Context, string, client.UpdateKeyInput) (*client.Key, error) {
-	return nil, errors.New("unused")
-}
 func (f *fakeKeys) ServerTimeOffset() (time.Duration, bool) { return 0, true }
 
 var sameBody = client.CreateKeyInput{Environment: "testing", Description: "dup", Expiry: time.Now().Add(time.Hour).Truncate(time.Second)}

@@ -421,7 +421,7 @@ func TestAPIDiagnosticsForA404(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			data := newProviderData(tc.api, clock.NewMock(), "https://domain-trust.example/api", defaultKeyListPolicy)
-			diags := data.apiDiagnostics(context.Background(), "read key k1", tc.err)
+			diags := data.apiErrorDiagnostics(context.Background(), "read key k1", tc.err)
 			if len(diags) != 1 || !diags.HasError() {
 				t.Fatalf("diagnostics %v, want one error", diags)
 			}

@@ -46,7 +46,7 @@ func getKeys(t *testing.T, data *providerData, ids []string) map[string]client.K
 	t.Helper()
 	out := map[string]client.Key{}
 	for _, id := range ids {
-		k, err := data.api.GetKey(context.Background(), id)
+		k, err := data.getKey(context.Background(), id)
 		if err != nil {
 			t.Fatalf("GET %s: %v", id, err)
 		}
@@ -67,7 +67,7 @@ func TestKeyReader_listingSpansPagesAndGivesWhatGetGives(t *testing.T) {
 	count := env.countRequests()
 	got := map[string]client.Key{}
 	for _, id := range ids {
-		k, err := data.keyReads.read(context.Background(), id, env.boot.UserID)
+		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
 		if err != nil {
 			t.Fatalf("read %s: %v", id, err)
 		}
@@ -92,7 +92,7 @@ func TestKeyReader_fewReadsNeverList(t *testing.T) {
 
 	count := env.countRequests()
 	for _, id := range ids[2000:2010] {
-		if _, err := data.keyReads.read(context.Background(), id, env.boot.UserID); err != nil {
+		if _, err := data.readManagedKey(context.Background(), id, env.boot.UserID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -115,7 +115,7 @@ func TestKeyReader_keyMissingFromListingIsReadOnItsOwn(t *testing.T) {
 	}
 
 	count := env.countRequests()
-	if _, err := data.keyReads.read(ctx, ids[0], env.boot.UserID); err != nil {
+	if _, err := data.readManagedKey(ctx, ids[0], env.boot.UserID); err != nil {
 		t.Fatal(err)
 	}
 	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 0 || lists != 1 {
@@ -123,11 +123,11 @@ func TestKeyReader_keyMissingFromListingIsReadOnItsOwn(t *testing.T) {
 	}
 
 	later := seedKeys(env, env.boot.UserID, "created since", 1)[0]
-	k, err := data.keyReads.read(ctx, later, env.boot.UserID)
+	k, err := data.readManagedKey(ctx, later, env.boot.UserID)
 	if err != nil || k.ID != later || k.Description != "created since 0" {
 		t.Fatalf("a key created after the listing: %+v, %v", k, err)
 	}
-	_, err = data.keyReads.read(ctx, ids[1], env.boot.UserID)
+	_, err = data.readManagedKey(ctx, ids[1], env.boot.UserID)
 	if err == nil || !data.provenNotFound(ctx, err) {
 		t.Fatalf("a deleted key: %v, want a proven 404", err)
 	}
@@ -145,14 +145,14 @@ func TestKeyReader_writeEndsListing(t *testing.T) {
 	data := listingData(t, env, keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000})
 	ctx := context.Background()
 
-	if _, err := data.keyReads.read(ctx, ids[0], env.boot.UserID); err != nil {
+	if _, err := data.readManagedKey(ctx, ids[0], env.boot.UserID); err != nil {
 		t.Fatal(err)
 	}
 	after := "after the write"
-	if _, err := data.api.UpdateKey(ctx, ids[1], client.UpdateKeyInput{Description: &after}); err != nil {
+	if _, err := data.updateKey(ctx, ids[1], client.UpdateKeyInput{Description: &after}); err != nil {
 		t.Fatal(err)
 	}
-	k, err := data.keyReads.read(ctx, ids[1], env.boot.UserID)
+	k, err := data.readManagedKey(ctx, ids[1], env.boot.UserID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestKeyReader_writeDuringListingEndsIt(t *testing.T) {
 		if r.Method == http.MethodGet && r.URL.Path == "/api/keys" {
 			once.Do(func() {
 				d := "written while listing"
-				if _, err := data.api.UpdateKey(r.Context(), ids[3], client.UpdateKeyInput{Description: &d}); err != nil {
+				if _, err := data.updateKey(r.Context(), ids[3], client.UpdateKeyInput{Description: &d}); err != nil {
 					t.Errorf("update: %v", err)
 				}
 			})
@@ -183,7 +183,7 @@ func TestKeyReader_writeDuringListingEndsIt(t *testing.T) {
 
 	count := env.countRequests()
 	for _, id := range ids[:3] {
-		if _, err := data.keyReads.read(context.Background(), id, env.boot.UserID); err != nil {
+		if _, err := data.readManagedKey(context.Background(), id, env.boot.UserID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -216,7 +216,7 @@ func TestKeyReader_otherUsersKeysUseTheirFilter(t *testing.T) {
 	count := env.countRequests()
 	for i := range theirs {
 		for _, c := range []struct{ id, owner string }{{theirs[i], member}, {mine[i], env.boot.UserID}} {
-			k, err := data.keyReads.read(context.Background(), c.id, c.owner)
+			k, err := data.readManagedKey(context.Background(), c.id, c.owner)
 			if err != nil || k.ID != c.id || k.UserID != c.owner {
 				t.Fatalf("read %s of %s: %+v, %v", c.id, c.owner, k, err)
 			}
@@ -248,13 +248,13 @@ func TestKeyReader_interruptedListingIsDropped(t *testing.T) {
 	})
 	data := listingData(t, env, keyListPolicy{threshold: 1, pageSize: 2, maxHeld: 1000})
 
-	if _, err := data.keyReads.read(ctx, ids[0], env.boot.UserID); err == nil {
+	if _, err := data.readManagedKey(ctx, ids[0], env.boot.UserID); err == nil {
 		t.Fatal("the interrupted read succeeded")
 	}
 	count := env.countRequests()
 	got := map[string]client.Key{}
 	for _, id := range ids {
-		k, err := data.keyReads.read(context.Background(), id, env.boot.UserID)
+		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -284,7 +284,7 @@ func TestKeyReader_concurrentReadsShareOneListing(t *testing.T) {
 	for range 10 {
 		wg.Go(func() {
 			for id := range work {
-				k, err := data.keyReads.read(context.Background(), id, env.boot.UserID)
+				k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
 				if err != nil || k.ID != id {
 					wrong.Add(1)
 				}
@@ -322,7 +322,7 @@ func TestKeyReader_requestsPerRefresh(t *testing.T) {
 			for range 10 {
 				wg.Go(func() {
 					for id := range work {
-						if k, err := data.keyReads.read(context.Background(), id, env.boot.UserID); err != nil || k.ID != id {
+						if k, err := data.readManagedKey(context.Background(), id, env.boot.UserID); err != nil || k.ID != id {
 							t.Errorf("read %s: %v", id, err)
 						}
 					}
@@ -359,13 +359,13 @@ func TestKeyReader_waitHonoursContext(t *testing.T) {
 
 	first := make(chan error, 1)
 	go func() {
-		_, err := data.keyReads.read(context.Background(), ids[0], env.boot.UserID)
+		_, err := data.readManagedKey(context.Background(), ids[0], env.boot.UserID)
 		first <- err
 	}()
 	<-listing
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := data.keyReads.read(ctx, ids[1], env.boot.UserID); !errors.Is(err, context.Canceled) {
+	if _, err := data.readManagedKey(ctx, ids[1], env.boot.UserID); !errors.Is(err, context.Canceled) {
 		t.Errorf("a read whose context ended while waiting: %v, want context.Canceled", err)
 	}
 	close(release)

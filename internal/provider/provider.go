@@ -151,7 +151,7 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 	if cfg.APIKey.IsUnknown() || cfg.Endpoint.IsUnknown() || cfg.MaxRetries.IsUnknown() ||
 		cfg.RequestTimeout.IsUnknown() || cfg.SkipCredentialsValidation.IsUnknown() {
 		tflog.Debug(ctx, "provider configuration has unknown values; deferring client set-up")
-		p.handOut(resp, &providerData{clock: p.clock, clientVersion: req.TerraformVersion})
+		p.handOut(resp, unconfiguredData(p.clock, req.TerraformVersion))
 		return
 	}
 	conf, skipCheck := p.clientConfig(cfg, req.TerraformVersion, &resp.Diagnostics)
@@ -167,7 +167,7 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 	// One request per provider process, so that a wrong key or endpoint fails
 	// the plan rather than the apply.
 	if !skipCheck {
-		if problem := data.proof.check(ctx); problem != nil {
+		if problem := data.checkEndpoint(ctx); problem != nil {
 			resp.Diagnostics.Append(problem.diagnostics("Could not verify the Domain Trust credentials", "")...)
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"time"
 
@@ -11,7 +12,6 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
-	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
 )
 
 // keyAPI is what resources and data sources need from the Domain Trust API.
@@ -28,94 +28,71 @@ type keyAPI interface {
 	userAPI
 }
 
-// providerData is what Configure hands to every resource, data source and
-// ephemeral resource of one provider instance. It is the only way the clock
-// reaches them. When the provider block depends on values unknown until
-// apply, it holds the clock alone, and configured reports false.
+// providerData is what Configure hands to every resource, data source,
+// ephemeral resource, list resource and action of one provider instance,
+// and the only way the clock and the API reach them. They use its
+// operations, never its parts: a create goes through the create
+// coordinator, a managed key's read through the key reader, every write
+// through the write fence, and a 404 proves a key gone only from a proven
+// endpoint. The parts are read in this file and in api_errors.go only.
+//
+// It has one unconfigured shape: api is nil. So it is before Configure
+// (providerDataFrom(nil): nothing is known yet), and when the provider block
+// depends on values unknown until apply (then it holds the clock and the
+// client's version). Every operation but now and clientVersion needs a
+// configured providerData; callers check configured or requireConfigured.
 type providerData struct {
+	clock clock.Clock
+	// terraformVersion is what the client reported at Configure.
+	terraformVersion string
+
 	// api is the API behind a writeFence: every create, update and delete
-	// through it ends the use of keyReads' earlier listings.
-	api      keyAPI
-	clock    clock.Clock
-	creates  *createCoordinator
-	endpoint string
-	proof    *endpointProof
-	// keyReads serves domaintrust_api_key's reads (key_reader.go).
-	keyReads *keyReader
-	// clientVersion is the Terraform version the client reported at
-	// Configure; the ephemeral resource reads it only while unconfigured.
-	clientVersion string
+	// through it ends the use of reader's earlier listings.
+	api         keyAPI
+	coordinator *createCoordinator
+	reader      *keyReader // domaintrust_api_key's reads (key_reader.go)
+	endpoint    string
+	proof       *endpointProof
 }
 
 // newProviderData builds what Configure hands out; listing says when reads
 // are served from a listing (key_reader.go).
 func newProviderData(api keyAPI, clk clock.Clock, endpoint string, listing keyListPolicy) *providerData {
-	reads := newKeyReader(api, listing)
+	reader := newKeyReader(api, listing)
 	return &providerData{
-		api:      writeFence{keyAPI: api, reads: reads},
-		clock:    clk,
-		creates:  newCreateCoordinator(clk),
-		endpoint: endpoint,
-		proof:    newEndpointProof(api, endpoint),
-		keyReads: reads,
+		clock:       clk,
+		api:         writeFence{keyAPI: api, reads: reader},
+		coordinator: newCreateCoordinator(clk),
+		reader:      reader,
+		endpoint:    endpoint,
+		proof:       newEndpointProof(api, endpoint),
 	}
 }
 
-// provenNotFound reports whether err proves that what was asked for (a key,
-// a user) does not exist: a 404
-// problem document, from an endpoint proven in this process to be the Domain
-// Trust API (see endpoint_proof.go). Anything else proves nothing, and the
-// caller must leave state as it is.
-func (d *providerData) provenNotFound(ctx context.Context, err error) bool {
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || apiErr.Body != client.BodyProblem {
-		return false
-	}
-	return d.proof.check(ctx) == nil
+// unconfiguredData is what Configure hands out when the provider block
+// depends on values unknown until apply: the clock, which plans need, and no
+// API.
+func unconfiguredData(clk clock.Clock, terraformVersion string) *providerData {
+	return &providerData{clock: clk, terraformVersion: terraformVersion}
 }
 
-// apiDiagnostics explains err as the package's apiDiagnostics (api_errors.go)
-// does, except for a 404, which needs what only this provider instance
-// knows: whether its endpoint has proven to be the Domain Trust API. A 404
-// from an endpoint that is not proven is explained as the endpoint problem
-// it most likely is. action completes "Could not ...".
-func (d *providerData) apiDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
-		return apiDiagnostics(action, err, d.endpoint)
-	}
-	unchanged := fmt.Sprintf("The answer was %v. A wrong endpoint answers 404 too, so the provider takes a 404 "+
-		"to mean \"no such key\" only from an endpoint proven to be the Domain Trust API. Nothing was changed, and "+
-		"state is left as it was.", err)
-	if problem := d.proof.check(ctx); problem != nil {
-		return problem.diagnostics("Could not "+action, unchanged)
-	}
-	if apiErr.Body != client.BodyProblem {
-		return diagnostics.Error("Could not "+action+": the answer was not Domain Trust's",
-			fmt.Sprintf("%s\n\nThe endpoint %s is the Domain Trust API, but this 404 came as %s rather than the "+
-				"API's problem document: a proxy or load balancer between Terraform and Domain Trust may have "+
-				"answered. Run Terraform again; if it persists, check what sits in front of the API.",
-				unchanged, d.endpoint, apiErr.Body))
-	}
-	return apiDiagnostics(action, err, d.endpoint)
-}
-
-// providerDataFrom is every Configure's common part. nil means the provider
-// is not configured yet (its block depends on values unknown until apply).
+// providerDataFrom is every Configure's common part. Before the provider is
+// configured, Terraform hands out nothing; that is the unconfigured shape
+// too.
 func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
 	if raw == nil {
-		return nil
+		return &providerData{}
 	}
 	data, ok := raw.(*providerData)
 	if !ok {
 		diags.AddError("Unexpected provider data", fmt.Sprintf("got %T; please report this bug", raw))
-		return nil
+		return &providerData{}
 	}
 	return data
 }
 
 // configured reports whether the provider can reach the API.
-func (d *providerData) configured() bool { return d != nil && d.api != nil }
+func (d *providerData) configured() bool { return d.api != nil }
 
 // requireConfigured reports whether data can reach the API, adding an error
 // when it cannot: that happens only when the provider block depends on
@@ -129,4 +106,83 @@ func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
 			"the API. Apply the resources the provider configuration depends on first (terraform apply "+
 			"-target=...), then run again.")
 	return false
+}
+
+// now is the provider's time. Before Configure no clock has been handed
+// out, but nothing reads the time then: Terraform configures the provider
+// before it plans, and validation needs no time. Were it read, the wall
+// clock is what Configure hands out outside tests.
+func (d *providerData) now() time.Time {
+	if d.clock == nil {
+		return clock.System{}.Now()
+	}
+	return d.clock.Now()
+}
+
+// clientVersion is the Terraform version the client reported at Configure.
+func (d *providerData) clientVersion() string { return d.terraformVersion }
+
+// createKey creates a key. An answer lost on the way is made safe by the
+// create coordinator: whatever the lost request created is deleted before
+// the create is sent again.
+func (d *providerData) createKey(ctx context.Context, in client.CreateKeyInput) (*client.Key, error) {
+	return d.coordinator.create(ctx, d.api, in)
+}
+
+// readManagedKey reads a key domaintrust_api_key manages, owned by owner,
+// from a listing when one serves it (key_reader.go).
+func (d *providerData) readManagedKey(ctx context.Context, id, owner string) (*client.Key, error) {
+	return d.reader.read(ctx, id, owner)
+}
+
+// getKey reads any key with GET /keys/{id}.
+func (d *providerData) getKey(ctx context.Context, id string) (*client.Key, error) {
+	return d.api.GetKey(ctx, id)
+}
+
+// updateKey changes a key's description or expiry.
+func (d *providerData) updateKey(ctx context.Context, id string, in client.UpdateKeyInput) (*client.Key, error) {
+	return d.api.UpdateKey(ctx, id, in)
+}
+
+// deleteKey deletes a key. A key proven not to exist counts as deleted:
+// alreadyGone says so. Any other error leaves the key as it was, as far as
+// the provider knows.
+func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bool, err error) {
+	err = d.api.DeleteKey(ctx, id)
+	if err != nil && d.provenNotFound(ctx, err) {
+		return true, nil
+	}
+	return false, err
+}
+
+// keyPages lists keys a page at a time, each key once (client.KeyPages).
+func (d *providerData) keyPages(ctx context.Context, in client.ListKeysInput) iter.Seq2[*client.KeyPage, error] {
+	return client.KeyPages(ctx, d.api, in)
+}
+
+// listKeys lists every key that matches in.
+func (d *providerData) listKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error) {
+	return d.api.ListKeys(ctx, in)
+}
+
+// apiEndpoint is the API's base URL, for messages.
+func (d *providerData) apiEndpoint() string { return d.endpoint }
+
+// checkEndpoint proves the endpoint (endpoint_proof.go), or says what looks
+// wrong with it.
+func (d *providerData) checkEndpoint(ctx context.Context) *endpointProblem {
+	return d.proof.check(ctx)
+}
+
+// provenNotFound reports whether err proves that what was asked for (a key,
+// a user) does not exist: a 404 problem document, from an endpoint proven in
+// this process to be the Domain Trust API (see endpoint_proof.go). Anything
+// else proves nothing, and the caller must leave state as it is.
+func (d *providerData) provenNotFound(ctx context.Context, err error) bool {
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || apiErr.Body != client.BodyProblem {
+		return false
+	}
+	return d.checkEndpoint(ctx) == nil
 }
