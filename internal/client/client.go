@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -345,25 +344,3 @@ func (c *Client) apiError(r request, resp *http.Response, body []byte) *Error {
 // secrets are what the client masks in its logs and scrubs from error
 // text: the API key.
 func (c *Client) secrets() []string { return []string{c.apiKey} }
-
-// readAnswer reads the body of an answer the retry loop will not retry, so a
-// connection lost while reading is handled by the same retry rules as one
-// lost before the status line.
-func (st *callState) readAnswer(resp *http.Response) error {
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err != nil {
-		return err
-	}
-	if len(body) > maxBodyBytes {
-		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-			return errBodyTooLarge
-		}
-		// An error answer is only ever shown clipped, so its tail is dropped.
-		body = body[:maxBodyBytes]
-	}
-	st.body = body
-	return nil
-}
-
-var errBodyTooLarge = fmt.Errorf("answer body exceeds %d bytes", maxBodyBytes)

@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -195,6 +197,28 @@ func (st *callState) giveUp(resp *http.Response, err error, _ int) (*http.Respon
 	}
 	return resp, nil
 }
+
+// readAnswer reads the body of an answer the retry loop will not retry, so a
+// connection lost while reading is handled by the same retry rules as one
+// lost before the status line.
+func (st *callState) readAnswer(resp *http.Response) error {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err != nil {
+		return err
+	}
+	if len(body) > maxBodyBytes {
+		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			return errBodyTooLarge
+		}
+		// An error answer is only ever shown clipped, so its tail is dropped.
+		body = body[:maxBodyBytes]
+	}
+	st.body = body
+	return nil
+}
+
+var errBodyTooLarge = fmt.Errorf("answer body exceeds %d bytes", maxBodyBytes)
 
 func retryAfterOf(resp *http.Response, now time.Time) (time.Duration, bool) {
 	if resp == nil {
