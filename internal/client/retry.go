@@ -83,15 +83,9 @@ func (st *callState) sinceStarted() time.Duration { return st.client.clock.Now()
 //
 // GET, PATCH and DELETE are idempotent and retried on connection errors,
 // 429, 502, 503 and 504. A POST creates something, so it is retried only
-// when the server provably did not act on it: 429, 503 with Retry-After
-// (both refusals), or a failure before any connection existed.
+// when the server provably did not act on it (mayHaveActed): 429, 503 with
+// Retry-After (both refusals), or a failure before any connection existed.
 func (st *callState) checkRetry(_ context.Context, resp *http.Response, err error) (bool, error) {
-	st.lastMayHaveActed = st.mayHaveActed(resp, err)
-	st.retryWanted = st.retryRule(resp, err)
-	return st.retryWanted, nil
-}
-
-func (st *callState) retryRule(resp *http.Response, err error) bool {
 	if err != nil {
 		tflog.Debug(st.ctx, "Domain Trust API attempt failed", map[string]any{
 			"method":      st.method,
@@ -100,38 +94,42 @@ func (st *callState) retryRule(resp *http.Response, err error) bool {
 			"duration_ms": st.sinceStarted().Milliseconds(),
 			"error":       err.Error(),
 		})
-		if !transient(err) {
-			return false
-		}
-		return st.method != http.MethodPost || !st.connected.Load()
+	}
+	st.lastMayHaveActed = st.mayHaveActed(resp, err)
+	st.retryWanted = retryable(resp, err) && (st.method != http.MethodPost || !st.lastMayHaveActed)
+	return st.retryWanted, nil
+}
+
+// retryable reports whether an idempotent request is worth sending again
+// after this attempt: a transient transport error, a 429, or a gateway or
+// server that is (for now) unavailable.
+func retryable(resp *http.Response, err error) bool {
+	if err != nil {
+		return transient(err)
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
-	case http.StatusServiceUnavailable:
-		if st.method != http.MethodPost {
-			return true
-		}
-		_, ok := retryAfter(resp.Header, st.client.clock.Now())
-		return ok
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return st.method != http.MethodPost
 	}
 	return false
 }
 
 // mayHaveActed reports whether an attempt's outcome leaves open that the
 // server carried out the request: the connection failed after the request
-// could have been written, or a server error other than an explicit
-// "come back later" refusal.
+// could have been written, a success (it did act), or a server error other
+// than an explicit "come back later" refusal. A 503 with Retry-After is that
+// refusal; any other answer below 500 (a 429, a client error) says the
+// request was not carried out.
 func (st *callState) mayHaveActed(resp *http.Response, err error) bool {
 	if err != nil {
 		return st.connected.Load()
 	}
-	if resp.StatusCode < 500 {
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+		return true
+	case resp.StatusCode < 500:
 		return false
-	}
-	if resp.StatusCode == http.StatusServiceUnavailable {
+	case resp.StatusCode == http.StatusServiceUnavailable:
 		_, ok := retryAfter(resp.Header, st.client.clock.Now())
 		return !ok
 	}
