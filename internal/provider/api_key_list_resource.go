@@ -68,13 +68,12 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 }
 
 // stream pushes the matching keys a page at a time until the last page,
-// the limit, or a consumer that stops reading. Only the ids seen are kept,
-// to drop a key that a concurrent change moves onto a later page as well.
+// the limit, or a consumer that stops reading. KeyPages yields each key
+// once, so every key pushed counts towards the limit.
 func (r *apiKeyListResource) stream(ctx context.Context, req list.ListRequest, in client.ListKeysInput, push func(list.ListResult) bool) {
 	if req.Limit > 0 && req.Limit < listPageSize {
 		in.Limit = int(req.Limit)
 	}
-	seen := map[string]bool{}
 	var sent int64
 	for page, err := range client.KeyPages(ctx, r.data.api, in) {
 		if err != nil {
@@ -82,12 +81,7 @@ func (r *apiKeyListResource) stream(ctx context.Context, req list.ListRequest, i
 			return
 		}
 		for i := range page.Keys {
-			k := &page.Keys[i]
-			if seen[k.ID] {
-				continue
-			}
-			seen[k.ID] = true
-			if !push(r.result(ctx, req, k)) {
+			if !push(r.result(ctx, req, &page.Keys[i])) {
 				return
 			}
 			if sent++; req.Limit > 0 && sent >= req.Limit {
