@@ -87,17 +87,21 @@ func (st *callState) sinceStarted() time.Duration { return st.client.clock.Now()
 // Retry-After (both refusals), or a failure before any connection existed.
 func (st *callState) checkRetry(_ context.Context, resp *http.Response, err error) (bool, error) {
 	if err != nil {
-		tflog.Debug(st.ctx, "Domain Trust API attempt failed", map[string]any{
-			"method":      st.method,
-			"path":        st.path,
-			"attempt":     st.attempt,
-			"duration_ms": st.sinceStarted().Milliseconds(),
-			"error":       err.Error(),
-		})
+		st.logFailedAttempt(err)
 	}
 	st.lastMayHaveActed = st.mayHaveActed(resp, err)
 	st.retryWanted = retryable(resp, err) && (st.method != http.MethodPost || !st.lastMayHaveActed)
 	return st.retryWanted, nil
+}
+
+func (st *callState) logFailedAttempt(err error) {
+	tflog.Debug(st.ctx, "Domain Trust API attempt failed", map[string]any{
+		"method":      st.method,
+		"path":        st.path,
+		"attempt":     st.attempt,
+		"duration_ms": st.sinceStarted().Milliseconds(),
+		"error":       err.Error(),
+	})
 }
 
 // retryable reports whether an idempotent request is worth sending again
