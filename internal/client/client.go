@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -232,7 +231,15 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	}
 	resp, err := rc.Do(req) //nolint:bodyclose // readAnswer or giveUp has read and closed it
 	err = c.outcome(ctx, st, r, resp, err, out)
-	if err != nil && st.exhausted {
+	if err == nil {
+		return nil
+	}
+	// A POST creates something: when its last attempt may have been carried
+	// out, the caller must not take the failure for "nothing was created".
+	if r.method == http.MethodPost && st.lastMayHaveActed {
+		err = &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err}
+	}
+	if st.exhausted {
 		return &GaveUpError{Attempts: st.attempt, Elapsed: c.clock.Now().Sub(st.firstSent), Err: err}
 	}
 	return err
@@ -283,7 +290,7 @@ func (c *Client) newRequest(ctx context.Context, st *callState, r request) (*ret
 // decoded, or the error that describes what went wrong.
 func (c *Client) outcome(ctx context.Context, st *callState, r request, resp *http.Response, err error, out any) error {
 	if err != nil {
-		return c.failure(st, r, err)
+		return c.failure(r, err)
 	}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -291,11 +298,7 @@ func (c *Client) outcome(ctx context.Context, st *callState, r request, resp *ht
 			tflog.Debug(ctx, "Domain Trust API: 404 after an ambiguous DELETE attempt counts as deleted", map[string]any{"path": r.path})
 			return nil
 		}
-		apiErr := c.apiError(r, resp, st.body)
-		if r.method == http.MethodPost && st.lastMayHaveActed {
-			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: apiErr}
-		}
-		return apiErr
+		return c.apiError(r, resp, st.body)
 	}
 	if out == nil {
 		return nil
@@ -307,30 +310,22 @@ func (c *Client) outcome(ctx context.Context, st *callState, r request, resp *ht
 	if err != nil {
 		// encoding/json quotes malformed time values; scrubbing keeps an
 		// echoed credential out even there.
-		err = fmt.Errorf("%s %s: decoding %d answer: %s", r.method, r.path, resp.StatusCode,
+		return fmt.Errorf("%s %s: decoding %d answer: %s", r.method, r.path, resp.StatusCode,
 			scrubString(err.Error(), c.secrets()))
-		if r.method == http.MethodPost {
-			return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err}
-		}
-		return err
 	}
 	return nil
 }
 
 // failure turns an error from the retry loop (transport error, context
 // cancellation, oversized answer) into the call's error.
-func (c *Client) failure(st *callState, r request, err error) error {
+func (c *Client) failure(r request, err error) error {
 	// url.Error quotes the full URL, which may carry userinfo; only the cause
 	// is kept and the call is named by method and path instead.
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	err = fmt.Errorf("%s %s: %w", r.method, r.path, err)
-	if r.method == http.MethodPost && st.lastMayHaveActed {
-		return &OutcomeUnknownError{Method: r.method, Path: r.path, Cause: err}
-	}
-	return err
+	return fmt.Errorf("%s %s: %w", r.method, r.path, err)
 }
 
 func (c *Client) apiError(r request, resp *http.Response, body []byte) *Error {
@@ -345,25 +340,3 @@ func (c *Client) apiError(r request, resp *http.Response, body []byte) *Error {
 // secrets are what the client masks in its logs and scrubs from error
 // text: the API key.
 func (c *Client) secrets() []string { return []string{c.apiKey} }
-
-// readAnswer reads the body of an answer the retry loop will not retry, so a
-// connection lost while reading is handled by the same retry rules as one
-// lost before the status line.
-func (st *callState) readAnswer(resp *http.Response) error {
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err != nil {
-		return err
-	}
-	if len(body) > maxBodyBytes {
-		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-			return errBodyTooLarge
-		}
-		// An error answer is only ever shown clipped, so its tail is dropped.
-		body = body[:maxBodyBytes]
-	}
-	st.body = body
-	return nil
-}
-
-var errBodyTooLarge = fmt.Errorf("answer body exceeds %d bytes", maxBodyBytes)

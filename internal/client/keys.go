@@ -149,12 +149,15 @@ type KeyPageLister interface {
 }
 
 // KeyPages yields the pages of a listing in order, following nextPageToken
-// to the last page, so that a caller holds one page at a time. It ends with
-// an error at a failed request, or when the server repeats a page token:
-// following it would loop forever.
+// to the last page, so that a caller holds one page at a time. Each key id is
+// yielded once: a key that comes back on a later page (the listing shifted
+// between two requests, as a key created or deleted meanwhile can make it
+// do) is left out of that page, so a page may hold fewer keys than the server
+// sent, or none. It ends with an error at a failed request, or when the
+// server repeats a page token: following it would loop forever.
 func KeyPages(ctx context.Context, l KeyPageLister, in ListKeysInput) iter.Seq2[*KeyPage, error] {
 	return func(yield func(*KeyPage, error) bool) {
-		seen := map[string]bool{}
+		tokens, ids := map[string]bool{}, map[string]bool{}
 		token, keys := "", 0
 		for {
 			page, err := l.ListKeysPage(ctx, in, token)
@@ -162,21 +165,44 @@ func KeyPages(ctx context.Context, l KeyPageLister, in ListKeysInput) iter.Seq2[
 				yield(nil, err)
 				return
 			}
+			page = &KeyPage{Keys: withoutRepeats(page.Keys, ids), NextPageToken: page.NextPageToken}
 			keys += len(page.Keys)
 			if !yield(page, nil) || page.NextPageToken == "" {
 				return
 			}
-			if seen[page.NextPageToken] {
+			if tokens[page.NextPageToken] {
 				yield(nil, fmt.Errorf("GET /keys: the server repeated a page token after %d keys; stopping instead of looping forever", keys))
 				return
 			}
-			seen[page.NextPageToken] = true
+			tokens[page.NextPageToken] = true
 			token = page.NextPageToken
 		}
 	}
 }
 
-// ListKeys returns every page of a listing (KeyPages) at once.
+// withoutRepeats returns keys without those whose id is in seen, and adds
+// the ids it keeps to seen. It copies rather than changes keys, which belong
+// to the lister.
+func withoutRepeats(keys []Key, seen map[string]bool) []Key {
+	kept, copied := keys, false
+	for i := range keys {
+		id := keys[i].ID
+		if seen[id] {
+			if !copied {
+				kept, copied = make([]Key, i, len(keys)), true
+				copy(kept, keys[:i])
+			}
+			continue
+		}
+		seen[id] = true
+		if copied {
+			kept = append(kept, keys[i])
+		}
+	}
+	return kept
+}
+
+// ListKeys returns every page of a listing (KeyPages) at once, each key once.
 func (c *Client) ListKeys(ctx context.Context, in ListKeysInput) ([]Key, error) {
 	keys := []Key{}
 	for page, err := range KeyPages(ctx, c, in) {

@@ -483,3 +483,67 @@ func TestKeyPagesStopsWithItsConsumer(t *testing.T) {
 		t.Errorf("pages %v in %d requests, want 0..4 in 5", ids, f.requests)
 	}
 }
+
+// scriptedPages is a listing fixed in advance: the page for each token.
+type scriptedPages map[string]*KeyPage
+
+func (p scriptedPages) ListKeysPage(_ context.Context, _ ListKeysInput, token string) (*KeyPage, error) {
+	return p[token], nil
+}
+
+// TestKeyPagesYieldsEachKeyOnce: a key the server sends again, on a later
+// page or on the same one, is yielded the first time only; a page of repeats
+// is yielded empty and the listing goes on; the lister's pages are left as
+// they were.
+func TestKeyPagesYieldsEachKeyOnce(t *testing.T) {
+	key := func(id, copyOf string) Key { return Key{ID: id, Description: copyOf} }
+	listing := scriptedPages{
+		"":  {Keys: []Key{key("a", "first"), key("b", "first")}, NextPageToken: "1"},
+		"1": {Keys: []Key{key("b", "repeat"), key("c", "first"), key("c", "repeat")}, NextPageToken: "2"},
+		"2": {Keys: []Key{key("a", "repeat")}, NextPageToken: "3"},
+		"3": {Keys: []Key{key("d", "first")}},
+	}
+	var pages []string
+	for page, err := range KeyPages(context.Background(), listing, ListKeysInput{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, k := range page.Keys {
+			if k.Description != "first" {
+				t.Errorf("key %s yielded from its %s", k.ID, k.Description)
+			}
+			ids = append(ids, k.ID)
+		}
+		pages = append(pages, strings.Join(ids, ","))
+	}
+	if got, want := strings.Join(pages, " | "), "a,b | c |  | d"; got != want {
+		t.Errorf("pages %q, want %q", got, want)
+	}
+	if p := listing["1"].Keys; len(p) != 3 || p[0].Description != "repeat" || p[2].ID != "c" {
+		t.Errorf("the lister's page was changed: %+v", p)
+	}
+}
+
+// TestListKeysShiftedListing: a key created while a listing is read can push
+// a key already listed onto the next page; ListKeys still returns it once.
+func TestListKeysShiftedListing(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.URL.Query().Get("pageToken") == "" {
+			listPage(t, w, []string{"k1", "k2"}, "t1")
+			return
+		}
+		listPage(t, w, []string{"k2", "k3"}, "")
+	})
+	keys, err := newTestClient(t, f.URL+"/api").ListKeys(context.Background(), ListKeysInput{Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, k := range keys {
+		ids = append(ids, k.ID)
+	}
+	if want := []string{"k1", "k2", "k3"}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("ids = %v, want %v", ids, want)
+	}
+}

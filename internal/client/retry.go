@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -81,55 +83,57 @@ func (st *callState) sinceStarted() time.Duration { return st.client.clock.Now()
 //
 // GET, PATCH and DELETE are idempotent and retried on connection errors,
 // 429, 502, 503 and 504. A POST creates something, so it is retried only
-// when the server provably did not act on it: 429, 503 with Retry-After
-// (both refusals), or a failure before any connection existed.
+// when the server provably did not act on it (mayHaveActed): 429, 503 with
+// Retry-After (both refusals), or a failure before any connection existed.
 func (st *callState) checkRetry(_ context.Context, resp *http.Response, err error) (bool, error) {
+	if err != nil {
+		st.logFailedAttempt(err)
+	}
 	st.lastMayHaveActed = st.mayHaveActed(resp, err)
-	st.retryWanted = st.retryRule(resp, err)
+	st.retryWanted = retryable(resp, err) && (st.method != http.MethodPost || !st.lastMayHaveActed)
 	return st.retryWanted, nil
 }
 
-func (st *callState) retryRule(resp *http.Response, err error) bool {
+func (st *callState) logFailedAttempt(err error) {
+	tflog.Debug(st.ctx, "Domain Trust API attempt failed", map[string]any{
+		"method":      st.method,
+		"path":        st.path,
+		"attempt":     st.attempt,
+		"duration_ms": st.sinceStarted().Milliseconds(),
+		"error":       err.Error(),
+	})
+}
+
+// retryable reports whether an idempotent request is worth sending again
+// after this attempt: a transient transport error, a 429, or a gateway or
+// server that is (for now) unavailable.
+func retryable(resp *http.Response, err error) bool {
 	if err != nil {
-		tflog.Debug(st.ctx, "Domain Trust API attempt failed", map[string]any{
-			"method":      st.method,
-			"path":        st.path,
-			"attempt":     st.attempt,
-			"duration_ms": st.sinceStarted().Milliseconds(),
-			"error":       err.Error(),
-		})
-		if !transient(err) {
-			return false
-		}
-		return st.method != http.MethodPost || !st.connected.Load()
+		return transient(err)
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
-	case http.StatusServiceUnavailable:
-		if st.method != http.MethodPost {
-			return true
-		}
-		_, ok := retryAfter(resp.Header, st.client.clock.Now())
-		return ok
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		return st.method != http.MethodPost
 	}
 	return false
 }
 
 // mayHaveActed reports whether an attempt's outcome leaves open that the
 // server carried out the request: the connection failed after the request
-// could have been written, or a server error other than an explicit
-// "come back later" refusal.
+// could have been written, a success (it did act), or a server error other
+// than an explicit "come back later" refusal. A 503 with Retry-After is that
+// refusal; any other answer below 500 (a 429, a client error) says the
+// request was not carried out.
 func (st *callState) mayHaveActed(resp *http.Response, err error) bool {
 	if err != nil {
 		return st.connected.Load()
 	}
-	if resp.StatusCode < 500 {
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+		return true
+	case resp.StatusCode < 500:
 		return false
-	}
-	if resp.StatusCode == http.StatusServiceUnavailable {
+	case resp.StatusCode == http.StatusServiceUnavailable:
 		_, ok := retryAfter(resp.Header, st.client.clock.Now())
 		return !ok
 	}
@@ -195,6 +199,28 @@ func (st *callState) giveUp(resp *http.Response, err error, _ int) (*http.Respon
 	}
 	return resp, nil
 }
+
+// readAnswer reads the body of an answer the retry loop will not retry, so a
+// connection lost while reading is handled by the same retry rules as one
+// lost before the status line.
+func (st *callState) readAnswer(resp *http.Response) error {
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err != nil {
+		return err
+	}
+	if len(body) > maxBodyBytes {
+		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			return errBodyTooLarge
+		}
+		// An error answer is only ever shown clipped, so its tail is dropped.
+		body = body[:maxBodyBytes]
+	}
+	st.body = body
+	return nil
+}
+
+var errBodyTooLarge = fmt.Errorf("answer body exceeds %d bytes", maxBodyBytes)
 
 func retryAfterOf(resp *http.Response, now time.Time) (time.Duration, bool) {
 	if resp == nil {

@@ -202,6 +202,41 @@ func TestPostNeverRepeatedAfterAmbiguousFailure(t *testing.T) {
 	}
 }
 
+// TestPostOutcomeUnknownFollowsTheLastAttempt: whether a failed create is
+// an OutcomeUnknownError depends on its last attempt alone. Refusals to the
+// end leave a plain error (nothing was created, the caller may try again);
+// an ambiguous failure after refusals is unknown.
+func TestPostOutcomeUnknownFollowsTheLastAttempt(t *testing.T) {
+	refused429 := replyStatus(http.StatusTooManyRequests, "")
+	refused503 := replyStatus(http.StatusServiceUnavailable, "0")
+	for _, tc := range []struct {
+		name     string
+		attempts []func(*testing.T, http.ResponseWriter)
+		unknown  bool
+	}{
+		{"429 until retries ran out", []func(*testing.T, http.ResponseWriter){refused429, refused429, refused429}, false},
+		{"503 with Retry-After until retries ran out", []func(*testing.T, http.ResponseWriter){refused503, refused503, refused503}, false},
+		{"429, then 502", []func(*testing.T, http.ResponseWriter){refused429, replyStatus(http.StatusBadGateway, "")}, true},
+		{"503 with Retry-After, then connection lost", []func(*testing.T, http.ResponseWriter){refused503, hangUp}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+				tc.attempts[min(n, len(tc.attempts)-1)](t, w)
+			})
+			c := newTestClient(t, f.URL+"/api", func(c *Config) { c.MaxRetries = 2 })
+			err := createKey(c)
+			if tc.unknown {
+				assertOutcomeUnknown(t, err, "/keys")
+			} else if err == nil || IsOutcomeUnknown(err) {
+				t.Errorf("err = %v, want a plain error: the server refused every attempt", err)
+			}
+			if n := f.count(); n != len(tc.attempts) {
+				t.Errorf("server saw %d POSTs, want %d", n, len(tc.attempts))
+			}
+		})
+	}
+}
+
 func assertOutcomeUnknown(t *testing.T, err error, path string) {
 	t.Helper()
 	var ou *OutcomeUnknownError
@@ -539,8 +574,65 @@ func TestRetryAfterDateCountsFromTheClientsClock(t *testing.T) {
 	if got := st.backoff(time.Millisecond, time.Hour, 0, resp); got != 2*time.Second {
 		t.Errorf("Retry-After two seconds after the client's now -> %v, want 2s", got)
 	}
-	if !st.retryRule(resp, nil) || st.mayHaveActed(resp, nil) {
-		t.Error("a 503 with a Retry-After date is a refusal to retry")
+	st.method = http.MethodPost
+	if retry, _ := st.checkRetry(context.Background(), resp, nil); !retry || st.lastMayHaveActed {
+		t.Error("a 503 with a Retry-After date is a refusal: retried, even a POST")
+	}
+}
+
+// TestRetryRules is the table of the API contract's retry rules, attempt by
+// attempt: whether a GET and a POST are sent again, and whether the server
+// may have carried the attempt out (which makes a failed POST's outcome
+// unknown, and a DELETE's later 404 a success).
+func TestRetryRules(t *testing.T) {
+	now := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+	answer := func(status int, retryAfter string) *http.Response {
+		h := http.Header{}
+		if retryAfter != "" {
+			h.Set("Retry-After", retryAfter)
+		}
+		return &http.Response{StatusCode: status, Header: h}
+	}
+	noSuchHost := &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}
+	for _, tc := range []struct {
+		name                string
+		resp                *http.Response
+		err                 error
+		connected           bool
+		retryGET, retryPOST bool
+		mayHaveActed        bool
+	}{
+		{name: "200", resp: answer(200, ""), mayHaveActed: true},
+		{name: "201", resp: answer(201, ""), mayHaveActed: true},
+		{name: "400", resp: answer(400, "")},
+		{name: "404", resp: answer(404, "")},
+		{name: "422", resp: answer(422, "")},
+		{name: "429", resp: answer(429, ""), retryGET: true, retryPOST: true},
+		{name: "429 with Retry-After", resp: answer(429, "3"), retryGET: true, retryPOST: true},
+		{name: "500", resp: answer(500, ""), mayHaveActed: true},
+		{name: "502", resp: answer(502, ""), retryGET: true, mayHaveActed: true},
+		{name: "503", resp: answer(503, ""), retryGET: true, mayHaveActed: true},
+		{name: "503 with Retry-After seconds", resp: answer(503, "3"), retryGET: true, retryPOST: true},
+		{name: "503 with Retry-After date", resp: answer(503, now.Add(time.Minute).Format(http.TimeFormat)), retryGET: true, retryPOST: true},
+		{name: "503 with an unreadable Retry-After", resp: answer(503, "soon"), retryGET: true, mayHaveActed: true},
+		{name: "504", resp: answer(504, ""), retryGET: true, mayHaveActed: true},
+		{name: "transient error before a connection", err: io.ErrUnexpectedEOF, retryGET: true, retryPOST: true},
+		{name: "transient error after a connection", err: io.ErrUnexpectedEOF, connected: true, retryGET: true, mayHaveActed: true},
+		{name: "unknown host", err: noSuchHost},
+		{name: "answer too large", err: errBodyTooLarge, connected: true, mayHaveActed: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for method, wantRetry := range map[string]bool{http.MethodGet: tc.retryGET, http.MethodPost: tc.retryPOST} {
+				st := newCallState(clock.NewMockAt(now))
+				st.method = method
+				st.connected.Store(tc.connected)
+				retry, err := st.checkRetry(context.Background(), tc.resp, tc.err)
+				if err != nil || retry != wantRetry || st.lastMayHaveActed != tc.mayHaveActed {
+					t.Errorf("%s: retry %v, may have acted %v, err %v; want %v, %v, nil",
+						method, retry, st.lastMayHaveActed, err, wantRetry, tc.mayHaveActed)
+				}
+			}
+		})
 	}
 }
 

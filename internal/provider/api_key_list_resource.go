@@ -25,9 +25,10 @@ type apiKeyListResource struct {
 	data *providerData
 }
 
-// listPageSize is the API's default page (100 keys). A smaller limit asks
-// for a page of its own size, so that no key is fetched that the limit drops.
-const listPageSize = 100
+// apiDefaultPageSize is how many keys a page of GET /keys holds when the
+// request names no limit (CONTRACT.md). A smaller limit asks for a page of
+// its own size, so that no key is fetched that the limit drops.
+const apiDefaultPageSize = 100
 
 func (r *apiKeyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
@@ -68,13 +69,12 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 }
 
 // stream pushes the matching keys a page at a time until the last page,
-// the limit, or a consumer that stops reading. Only the ids seen are kept,
-// to drop a key that a concurrent change moves onto a later page as well.
+// the limit, or a consumer that stops reading. KeyPages yields each key
+// once, so every key pushed counts towards the limit.
 func (r *apiKeyListResource) stream(ctx context.Context, req list.ListRequest, in client.ListKeysInput, push func(list.ListResult) bool) {
-	if req.Limit > 0 && req.Limit < listPageSize {
+	if req.Limit > 0 && req.Limit < apiDefaultPageSize {
 		in.Limit = int(req.Limit)
 	}
-	seen := map[string]bool{}
 	var sent int64
 	for page, err := range r.data.keyPages(ctx, in) {
 		if err != nil {
@@ -82,12 +82,7 @@ func (r *apiKeyListResource) stream(ctx context.Context, req list.ListRequest, i
 			return
 		}
 		for i := range page.Keys {
-			k := &page.Keys[i]
-			if seen[k.ID] {
-				continue
-			}
-			seen[k.ID] = true
-			if !push(r.result(ctx, req, k)) {
+			if !push(r.result(ctx, req, &page.Keys[i])) {
 				return
 			}
 			if sent++; req.Limit > 0 && sent >= req.Limit {

@@ -175,6 +175,43 @@ func TestProtocolList_pagesAndLimit(t *testing.T) {
 	}
 }
 
+// TestProtocolList_keyOnTwoPages: a key the API sends on two pages (the
+// listing shifted between them) is listed once, and counts once towards the
+// limit: the list resource relies on the client's rule (client.KeyPages).
+func TestProtocolList_keyOnTwoPages(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	want := append([]string{env.boot.KeyID}, seedKeys(env, env.boot.UserID, "shifted", 150)...)
+	shifted := newShiftedListing(t)
+	env.wrap(shifted.middleware)
+	p := env.protocol(t)
+	for _, tc := range []struct {
+		name    string
+		limit   int64
+		results int
+	}{
+		{"no limit", 0, len(want)},
+		{"limit on the second page", 120, 120},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := shifted.repeated()
+			ids := p.listedIDs(p.list(nil, false, tc.limit))
+			if shifted.repeated() == before {
+				t.Fatal("the listing did not shift: no key was sent twice")
+			}
+			if len(ids) != tc.results {
+				t.Errorf("%d results, want %d", len(ids), tc.results)
+			}
+			if len(slices.Compact(slices.Sorted(slices.Values(ids)))) != len(ids) {
+				t.Errorf("a key was listed twice")
+			}
+			if tc.limit == 0 {
+				sameIDs(t, "all pages", ids, want...)
+			}
+		})
+	}
+}
+
 // TestProtocolList_includeResource: the resource object is the state that
 // importing the key and reading it gives, so that configuration generated
 // from it plans no change; never the secret.

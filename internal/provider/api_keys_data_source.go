@@ -74,18 +74,15 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	// The API promises no order, and a key created or deleted while the
-	// pages are read could otherwise appear twice.
-	slices.SortStableFunc(keys, func(a, b client.Key) int {
+	// The API promises no order. ListKeys returns each key once, so
+	// (created, id) orders the keys completely.
+	slices.SortFunc(keys, func(a, b client.Key) int {
 		return cmp.Or(a.Created.Compare(b.Created), cmp.Compare(a.ID, b.ID))
 	})
 	cfg.Keys = make([]apiKeyObject, 0, len(keys))
 	for i := range keys {
-		if i > 0 && keys[i].ID == keys[i-1].ID {
-			continue
-		}
 		cfg.Keys = append(cfg.Keys, apiKeyObjectOf(&keys[i]))
 	}
-	tflog.Debug(ctx, "listed Domain Trust API keys", map[string]any{"count": len(cfg.Keys), "received": len(keys)})
+	tflog.Debug(ctx, "listed Domain Trust API keys", map[string]any{"count": len(cfg.Keys)})
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)
 }

@@ -488,10 +488,11 @@ func TestAccDataSourceExamples(t *testing.T) {
 	}
 }
 
-// TestAPIKeysDataSource_orderAndDuplicates: whatever order a server answers
-// in, and even if a key shows up on two pages, the list is in (created, id)
-// order with each key once, and secrets the server sends are dropped.
-func TestAPIKeysDataSource_orderAndDuplicates(t *testing.T) {
+// TestAPIKeysDataSource_orderAndSecrets: whatever order a server answers
+// in, the list is in (created, id) order, and secrets the server sends are
+// dropped. The fake answers as the client does, each key once
+// (TestAPIKeysDataSource_keyOnTwoPages is the proof through the client).
+func TestAPIKeysDataSource_orderAndSecrets(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
 	const secret = "dtk_fake_secret_value"
@@ -499,7 +500,7 @@ func TestAPIKeysDataSource_orderAndDuplicates(t *testing.T) {
 		return client.Key{ID: id, Created: created, Expiry: created.Add(time.Hour), Environment: "testing", Secret: secret}
 	}
 	fake := &fakeAPI{keys: []client.Key{
-		key("c", t0), key("b", t0.Add(time.Second)), key("a", t0), key("c", t0), key("0", t0.Add(-time.Second)),
+		key("c", t0), key("b", t0.Add(time.Second)), key("a", t0), key("0", t0.Add(-time.Second)),
 	}}
 	ds := &apiKeysDataSource{data: newProviderData(fake, clock.NewMock(), "https://domain-trust.example/api", defaultKeyListPolicy)}
 	resp := readDataSource(t, ds, nil)
@@ -522,4 +523,35 @@ func TestAPIKeysDataSource_orderAndDuplicates(t *testing.T) {
 	if want := []string{"0", "a", "c", "b"}; !slices.Equal(ids, want) {
 		t.Errorf("ids = %v, want %v", ids, want)
 	}
+}
+
+// TestAPIKeysDataSource_keyOnTwoPages: a key the API sends on two pages
+// (the listing shifted between them) is in the list once: the data source
+// relies on the client's rule (client.KeyPages) for that.
+func TestAPIKeysDataSource_keyOnTwoPages(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	want := append([]string{env.boot.KeyID}, seedKeys(env, env.boot.UserID, "shifted", 120)...)
+	shifted := newShiftedListing(t)
+	env.wrap(shifted.middleware)
+	ds := &apiKeysDataSource{data: listingData(t, env, defaultKeyListPolicy)}
+	resp := readDataSource(t, ds, nil)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	var got apiKeysModel
+	if diags := resp.State.Get(context.Background(), &got); diags.HasError() {
+		t.Fatal(diags)
+	}
+	var ids []string
+	for _, k := range got.Keys {
+		ids = append(ids, k.ID.ValueString())
+	}
+	if shifted.repeated() == 0 {
+		t.Fatal("the listing did not shift: no key was sent twice")
+	}
+	if len(ids) != len(want) {
+		t.Errorf("%d keys listed, want %d, each once", len(ids), len(want))
+	}
+	sameIDs(t, "data source", ids, want...)
 }

@@ -82,6 +82,38 @@ func TestKeyReader_listingSpansPagesAndGivesWhatGetGives(t *testing.T) {
 	}
 }
 
+// TestKeyReader_keyOnTwoPages: a listing whose pages shifted (a key sent on
+// two pages) still serves every read, once each, with what GET /keys/{id}
+// answers: the reader relies on the client's rule (client.KeyPages).
+func TestKeyReader_keyOnTwoPages(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	ids := seedKeys(env, env.boot.UserID, "shifted", 12)
+	shifted := newShiftedListing(t)
+	env.wrap(shifted.middleware)
+	data := listingData(t, env, keyListPolicy{threshold: 2, pageSize: 5, maxHeld: 1000})
+
+	count := countRequests(env)
+	got := map[string]client.Key{}
+	for _, id := range ids {
+		k, err := data.keyReads.read(context.Background(), id, env.boot.UserID)
+		if err != nil {
+			t.Fatalf("read %s: %v", id, err)
+		}
+		got[id] = *k
+	}
+	if shifted.repeated() == 0 {
+		t.Fatal("the listing did not shift: no key was sent twice")
+	}
+	// 12 keys and the bootstrap key: three pages of five.
+	if gets, lists := count.of(routeGetKey), count.of(routeListKeys); gets != 1 || lists != 3 {
+		t.Errorf("%d GET /keys/{id} and %d GET /keys pages, want 1 (the read before the threshold) and 3", gets, lists)
+	}
+	if want := getKeys(t, data, ids); !reflect.DeepEqual(got, want) {
+		t.Errorf("the listing's keys differ from GET /keys/{id}'s:\n got %+v\nwant %+v", got, want)
+	}
+}
+
 // TestKeyReader_fewReadsNeverList: ten managed keys in an account of 5,000
 // are ten GETs and no listing, with the provider's own policy.
 func TestKeyReader_fewReadsNeverList(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -120,11 +121,7 @@ func nestedAttributes(a any) map[string]string {
 // the client's defaults, where they are defined.
 func TestDocumentedRetryBounds(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "templates", "index.md.tmpl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := strings.Join(strings.Fields(string(raw)), " ")
+	doc := providerPageTemplate(t)
 	defaults := client.DefaultConfig()
 	waits := defaults
 	waits.RequestTimeout = 0
@@ -142,6 +139,62 @@ func TestDocumentedRetryBounds(t *testing.T) {
 			t.Errorf("templates/index.md.tmpl lacks %q", want)
 		}
 	}
+}
+
+// TestDocumentedListingPolicy keeps the provider page's account of how a
+// refresh reads keys true to the listing policy's defaults (key_reader.go).
+func TestDocumentedListingPolicy(t *testing.T) {
+	t.Parallel()
+	doc := providerPageTemplate(t)
+	for _, want := range []string{
+		fmt.Sprintf("A single `GET /keys` answers up to %s keys", thousands(defaultListPageSize)),
+		fmt.Sprintf("The first %d reads of one user's keys", defaultListThreshold-1),
+		fmt.Sprintf("The %s read lists that user's keys", ordinal(defaultListThreshold)),
+		fmt.Sprintf("in pages of %s and holding at most %s keys", thousands(defaultListPageSize), thousands(defaultListMaxHeld)),
+		// 500 or 1,000 keys fit one page: the GETs before the listing, the
+		// listing, and the credentials check.
+		fmt.Sprintf("A refresh of 500 or 1,000 keys thus costs about %d requests", defaultListThreshold-1+1+1),
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("templates/index.md.tmpl lacks %q", want)
+		}
+	}
+}
+
+// providerPageTemplate is the provider page's template with its whitespace
+// runs made single spaces, so that a line break does not hide a phrase.
+func providerPageTemplate(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "templates", "index.md.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(raw)), " ")
+}
+
+// thousands writes n as the documentation does: 20000 as 20,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// ordinal writes n as the documentation does: 16 as 16th, 21 as 21st.
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
 }
 
 // TestProviderExampleShowsTheDefaults: the provider example says its values
