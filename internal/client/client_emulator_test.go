@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -11,34 +10,26 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulatortest"
 )
 
 // These tests run every call end to end against the emulator, the other
 // independent reading of the API contract.
 
 type emulatorEnv struct {
-	clock *clock.Mock // the emulator's and every client's
-	emu   *emulator.Emulator
-	url   string
-	boot  emulator.Bootstrap
-	admin *Client
+	server *emulatortest.Server
+	clock  *clock.Mock // the emulator's and every client's
+	emu    *emulator.Emulator
+	url    string
+	boot   emulator.Bootstrap
+	admin  *Client
 }
 
 func newEmulatorEnv(t *testing.T, productionAccess bool) *emulatorEnv {
 	t.Helper()
-	mock := clock.NewMock()
-	emu, err := emulator.New(emulator.Options{Seed: 1, Clock: mock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	boot, err := emu.Bootstrap("", productionAccess)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	env := &emulatorEnv{clock: mock, emu: emu, url: srv.URL + "/api", boot: boot}
-	env.admin = env.client(t, boot.APIKey)
+	s := emulatortest.Start(t, emulatortest.Options{ProductionAccess: productionAccess})
+	env := &emulatorEnv{server: s, clock: s.Clock, emu: s.Emulator, url: s.Endpoint, boot: s.Boot}
+	env.admin = env.client(t, s.Boot.APIKey)
 	return env
 }
 
@@ -169,11 +160,11 @@ func TestEmulatorListKeys(t *testing.T) {
 		return ids
 	}
 
-	pagesBefore := env.emu.Stats().ByRoute["GET /keys"]
+	count := env.server.Count()
 	if got := list(ListKeysInput{Limit: 2}); !slices.Equal(got, all) {
 		t.Errorf("all keys = %v, want %v", got, all)
 	}
-	if pages := env.emu.Stats().ByRoute["GET /keys"] - pagesBefore; pages < 4 {
+	if pages := count.Of(emulator.RouteListKeys); pages < 4 {
 		t.Errorf("8 keys at 2 a page came in %d pages", pages)
 	}
 	if got := list(ListKeysInput{Environment: "production", Limit: 1}); !slices.Equal(got, production) {
@@ -342,8 +333,8 @@ func TestEmulatorUnderFaults(t *testing.T) {
 	if unknown < 3 {
 		t.Fatalf("only %d lost create answers in 300 creates", unknown)
 	}
-	stats := env.emu.Stats()
-	if posts, want := stats.ByRoute["POST /keys"], int64(len(created)+unknown); posts < want {
+	env.server.Settle()
+	if posts, want := env.emu.Stats().ByRoute[emulator.RouteCreateKey], int64(len(created)+unknown); posts < want {
 		t.Errorf("%d POSTs for %d creates", posts, want)
 	}
 	// A create whose answer was lost exists in the emulator, untracked here:

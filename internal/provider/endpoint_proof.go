@@ -119,4 +119,3 @@ func (p *endpointProof) interrupted(ctx context.Context) *endpointProblem {
 		temporary: true,
 	}
 }
-

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"slices"
 	"sync"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulatortest"
 )
 
 // listingData is the provider data of one provider instance against env,
@@ -93,10 +93,10 @@ func TestKeyReader_keyOnTwoPages(t *testing.T) {
 	env.wrap(shifted.middleware)
 	data := listingData(t, env, keyListPolicy{threshold: 2, pageSize: 5, maxHeld: 1000})
 
-	count := countRequests(env)
+	count := env.countRequests()
 	got := map[string]client.Key{}
 	for _, id := range ids {
-		k, err := data.keyReads.read(context.Background(), id, env.boot.UserID)
+		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
 		if err != nil {
 			t.Fatalf("read %s: %v", id, err)
 		}
@@ -106,7 +106,7 @@ func TestKeyReader_keyOnTwoPages(t *testing.T) {
 		t.Fatal("the listing did not shift: no key was sent twice")
 	}
 	// 12 keys and the bootstrap key: three pages of five.
-	if gets, lists := count.of(routeGetKey), count.of(routeListKeys); gets != 1 || lists != 3 {
+	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 1 || lists != 3 {
 		t.Errorf("%d GET /keys/{id} and %d GET /keys pages, want 1 (the read before the threshold) and 3", gets, lists)
 	}
 	if want := getKeys(t, data, ids); !reflect.DeepEqual(got, want) {
@@ -448,26 +448,18 @@ func TestWriteFence_coversEveryWrite(t *testing.T) {
 // policy. go test -run '^$' -bench KeyReader -benchtime 3x ./internal/provider/
 func BenchmarkKeyReader_refresh(b *testing.B) {
 	const account, latency = 5000, 50 * time.Millisecond
-	emu, err := emulator.New(emulator.Options{Seed: 1, Latency: latency})
-	if err != nil {
-		b.Fatal(err)
-	}
-	boot, err := emu.Bootstrap("", false)
-	if err != nil {
-		b.Fatal(err)
-	}
+	emu := emulatortest.Start(b, emulatortest.Options{Emulator: emulator.Options{Latency: latency}})
+	boot := emu.Boot
 	ids := make([]string, account)
 	for i := range ids {
-		k, _, err := emu.IssueKey(boot.UserID, emulator.KeySpec{Environment: "testing", Description: fmt.Sprintf("account %d", i)})
+		k, _, err := emu.Emulator.IssueKey(boot.UserID, emulator.KeySpec{Environment: "testing", Description: fmt.Sprintf("account %d", i)})
 		if err != nil {
 			b.Fatal(err)
 		}
 		ids[i] = k.ID
 	}
-	srv := httptest.NewServer(emu)
-	defer srv.Close()
 	cfg := client.DefaultConfig()
-	cfg.Endpoint, cfg.APIKey = srv.URL+"/api", boot.APIKey
+	cfg.Endpoint, cfg.APIKey = emu.Endpoint, boot.APIKey
 	c, err := client.New(cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -478,7 +470,7 @@ func BenchmarkKeyReader_refresh(b *testing.B) {
 			policy keyListPolicy
 		}{{"gets", keyListPolicy{}}, {"policy", defaultKeyListPolicy}} {
 			b.Run(fmt.Sprintf("managed=%d/%s", m, p.name), func(b *testing.B) {
-				before := emu.Stats().Total
+				count := emu.Count()
 				for b.Loop() {
 					reads := newKeyReader(c, p.policy)
 					work := make(chan string)
@@ -498,7 +490,7 @@ func BenchmarkKeyReader_refresh(b *testing.B) {
 					close(work)
 					wg.Wait()
 				}
-				b.ReportMetric(float64(emu.Stats().Total-before)/float64(b.N), "requests/op")
+				b.ReportMetric(float64(count.Total())/float64(b.N), "requests/op")
 			})
 		}
 	}
