@@ -1,0 +1,186 @@
+package seal_test
+
+import (
+	"encoding/base64"
+	"regexp"
+	"strings"
+	"testing"
+
+	"filippo.io/age/armor"
+	"golang.org/x/crypto/nacl/box"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/seal"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/seal/sealtest"
+)
+
+// plaintexts are what the tests seal: a secret shaped like the provider's
+// API keys, nothing, and one long enough to span several age chunks (64 KiB
+// each) and armor lines.
+var plaintexts = []string{
+	"dt_live_3Kq9Zb7xWm2Pf5Rt8Vy1Lc4Nh6Jd0Gs",
+	"",
+	strings.Repeat("0123456789abcdef", 5000),
+}
+
+// TestSealRoundTrip: for both kinds, what Seal returns opens with the
+// matching private key, as the consumer opens it, to the plaintext, and does
+// not open with another key of the same kind.
+func TestSealRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		kind seal.Kind
+		key  func(testing.TB) *sealtest.Key
+	}{
+		{seal.SealedBox, sealtest.SealedBox},
+		{seal.Age, sealtest.Age},
+	} {
+		t.Run(string(c.kind), func(t *testing.T) {
+			t.Parallel()
+			key, other := c.key(t), c.key(t)
+			r, err := seal.ParseRecipient(key.Recipient)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Kind() != c.kind || key.Kind != string(c.kind) {
+				t.Fatalf("kind %q, key's %q, want %q", r.Kind(), key.Kind, c.kind)
+			}
+			for _, plaintext := range plaintexts {
+				sealed, err := r.Seal([]byte(plaintext))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := key.Open(t, sealed); got != plaintext {
+					t.Errorf("%d bytes opened to %d other bytes", len(plaintext), len(got))
+				}
+				if _, err := other.TryOpen(sealed); err == nil {
+					t.Errorf("%d bytes sealed for one key opened with another", len(plaintext))
+				}
+				if plaintext != "" && strings.Contains(sealed, plaintext) {
+					t.Errorf("the sealed value contains the plaintext")
+				}
+			}
+		})
+	}
+}
+
+// TestSealIsRandom: sealing the same plaintext for the same recipient twice
+// gives two different values (a fresh ephemeral key and file key each time),
+// so a sealed value says nothing about whether two keys are the same.
+func TestSealIsRandom(t *testing.T) {
+	t.Parallel()
+	for _, key := range []*sealtest.Key{sealtest.SealedBox(t), sealtest.Age(t)} {
+		r, err := seal.ParseRecipient(key.Recipient)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := r.Seal([]byte(plaintexts[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := r.Seal([]byte(plaintexts[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == second {
+			t.Errorf("%s: the same plaintext sealed twice gave the same value", key.Kind)
+		}
+	}
+}
+
+// standardBase64 is one line of standard, padded base64, as GitHub's
+// encrypted_value takes it.
+var standardBase64 = regexp.MustCompile(`^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`)
+
+// TestSealedBoxFormat: a sealed box is stored as what GitHub's secrets API
+// takes: one line of standard base64 of the box, which is the plaintext
+// plus 48 bytes (the ephemeral public key and the MAC).
+func TestSealedBoxFormat(t *testing.T) {
+	t.Parallel()
+	r, err := seal.ParseRecipient(sealtest.SealedBox(t).Recipient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, plaintext := range plaintexts {
+		sealed, err := r.Seal([]byte(plaintext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !standardBase64.MatchString(sealed) {
+			t.Fatalf("%d bytes sealed to something other than one line of standard base64", len(plaintext))
+		}
+		data, err := base64.StdEncoding.DecodeString(sealed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := len(plaintext) + box.AnonymousOverhead; len(data) != want || box.AnonymousOverhead != 48 {
+			t.Errorf("%d bytes sealed to a box of %d bytes, want %d", len(plaintext), len(data), want)
+		}
+	}
+}
+
+// armoredAge is an ASCII-armored age file as age writes it: the header
+// line, lines of 64 base64 characters, a shorter last one, and the footer
+// line with its newline.
+var armoredAge = regexp.MustCompile(`^` + regexp.QuoteMeta(armor.Header) + `\n(?:[A-Za-z0-9+/]{64}\n)*[A-Za-z0-9+/=]{0,64}\n` +
+	regexp.QuoteMeta(armor.Footer) + `\n$`)
+
+// TestAgeFormat: an age seal is stored as an armored age file, which age -d,
+// SOPS and a text file take, and whose binary inside is an age v1 file.
+func TestAgeFormat(t *testing.T) {
+	t.Parallel()
+	r, err := seal.ParseRecipient(sealtest.Age(t).Recipient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, plaintext := range plaintexts {
+		sealed, err := r.Seal([]byte(plaintext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !armoredAge.MatchString(sealed) {
+			t.Fatalf("%d bytes sealed to something other than an armored age file", len(plaintext))
+		}
+		body := strings.TrimSuffix(strings.TrimPrefix(sealed, armor.Header+"\n"), armor.Footer+"\n")
+		data, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(body, "\n", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(data), "age-encryption.org/v1\n-> X25519 ") {
+			t.Errorf("%d bytes sealed to an armored file that is not an age v1 file for an X25519 recipient", len(plaintext))
+		}
+	}
+}
+
+// TestStringParsesBack: a recipient's String is its canonical form, which
+// parses to the same recipient: what to compare when deciding whether a
+// recipient changed.
+func TestStringParsesBack(t *testing.T) {
+	t.Parallel()
+	for _, key := range []*sealtest.Key{sealtest.SealedBox(t), sealtest.Age(t)} {
+		r, err := seal.ParseRecipient(" " + key.Recipient + "\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := seal.ParseRecipient(r.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.String() != key.Recipient || again.String() != r.String() || again.Kind() != r.Kind() {
+			t.Errorf("%s: String() %q, parsed back %q, want %q", key.Kind, r.String(), again.String(), key.Recipient)
+		}
+	}
+}
+
+// TestZeroRecipient: the zero Recipient refuses to seal rather than
+// returning something that looks sealed.
+func TestZeroRecipient(t *testing.T) {
+	t.Parallel()
+	var r seal.Recipient
+	sealed, err := r.Seal([]byte(plaintexts[0]))
+	if err == nil || sealed != "" {
+		t.Fatalf("sealed %d characters, err %v", len(sealed), err)
+	}
+	if r.Kind() != "" || r.String() != "" {
+		t.Errorf("kind %q, String %q", r.Kind(), r.String())
+	}
+}
