@@ -24,15 +24,19 @@ type apiKeyModel struct {
 	UserID           types.String `tfsdk:"user_id"`
 	Key              types.String `tfsdk:"key"`
 	Created          timestamp    `tfsdk:"created"`
+	Seal             types.Object `tfsdk:"seal"`
+	SealedKey        types.String `tfsdk:"sealed_key"`
+	RetireAfter      types.String `tfsdk:"retire_after"`
 }
 
 // keyState is the state of key k as every path that learns of a key writes
 // it (create, read, update, import, the list resource's results): what
 // Domain Trust shows of the key, with prior's text kept for a time that
 // names the same instant; what only the configuration knows (rotation,
-// triggers) and the secret (shown once, when the key is created) come from
-// prior, as does the id, which Terraform requires unchanged once set. A key
-// imported or listed has prior unreadPrior().
+// triggers, seal, retire_after) and the secret, plain or sealed (shown once,
+// when the key is created), come from prior, as does the id, which Terraform
+// requires unchanged once set. A key imported or listed has prior
+// unreadPrior().
 func keyState(k *client.Key, prior apiKeyModel) apiKeyModel {
 	s := prior
 	if s.ID.IsNull() || s.ID.IsUnknown() {
@@ -47,7 +51,8 @@ func keyState(k *client.Key, prior apiKeyModel) apiKeyModel {
 }
 
 // unreadPrior is what state knows of a key Terraform has never read: nothing.
-// Its secret stays null, as Domain Trust shows it only at creation.
+// Its secret, plain or sealed, stays null, as Domain Trust shows it only at
+// creation.
 func unreadPrior() apiKeyModel {
 	return apiKeyModel{
 		ID:               types.StringNull(),
@@ -59,6 +64,9 @@ func unreadPrior() apiKeyModel {
 		UserID:           types.StringNull(),
 		Key:              types.StringNull(),
 		Created:          timestampNull(),
+		Seal:             types.ObjectNull(sealAttributeTypes()),
+		SealedKey:        types.StringNull(),
+		RetireAfter:      types.StringNull(),
 	}
 }
 

@@ -100,8 +100,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"key": schema.StringAttribute{
 				MarkdownDescription: "The secret API key value. Domain Trust returns it only when the key is created, " +
-					"so it is null for imported keys. Sensitive: Terraform does not show it in plans or logs, but it " +
-					"is stored in state, so protect your state.",
+					"so it is null for imported keys, and with `seal` (see `sealed_key`). Sensitive: Terraform does " +
+					"not show it in plans or logs, but it is stored in state, so protect your state, or use `seal`.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -112,6 +112,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+			"seal":         sealAttribute(),
+			"sealed_key":   sealedKeyAttribute(),
+			"retire_after": retireAfterAttribute(),
 		},
 	}
 }
@@ -154,7 +157,16 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx = client.MaskInLogs(ctx, key.Secret.Reveal())
 	tflog.Info(ctx, "created Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
 
-	plan.Key = types.StringValue(key.Secret.Reveal())
+	plan.Key, plan.SealedKey, diags = secretAttributes(ctx, plan.Seal, key.Secret.Reveal())
+	if diags.HasError() {
+		// The secret has nowhere to go: a key nobody can use is deleted, not
+		// left behind.
+		resp.Diagnostics.Append(diags...)
+		if _, err := r.data.deleteKey(ctx, key.ID); err != nil {
+			resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "delete the unsealed Domain Trust API key "+key.ID, err)...)
+		}
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, keyState(key, plan))...)
 	setKeyIdentity(ctx, resp.Identity, key.ID, &resp.Diagnostics)
 }
@@ -278,6 +290,10 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
+	if window, ok := retireWindow(state.RetireAfter); ok {
+		r.retire(ctx, state, window, &resp.Diagnostics)
+		return
+	}
 	if _, err := r.data.deleteKey(ctx, state.ID.ValueString()); err != nil {
 		resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "delete Domain Trust API key "+state.ID.ValueString(), err)...)
 	}
@@ -306,8 +322,9 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	setKeyIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.AddWarning("Imported key has no secret value",
 		fmt.Sprintf("Domain Trust shows a key's secret value only once, when the key is created, so `key` of the "+
-			"imported key %s stays null. Everything else is managed as usual. If you need the value in Terraform, "+
-			"replace the key (terraform apply -replace=...) to mint a new one.", id))
+			"imported key %s stays null, and so does `sealed_key` if the configuration sets `seal`. Everything else "+
+			"is managed as usual. If you need the value in Terraform, or sealed for its consumer, replace the key "+
+			"(terraform apply -replace=...) to mint a new one.", id))
 }
 
 // rotationAttribute is the schema of the rotation block.

@@ -17,13 +17,19 @@ import (
 // its message carries a literal "\n" and repeats Go's parse error.
 func Duration(limit time.Duration) validator.String { return duration{max: limit} }
 
+// DurationAtLeast is Duration with a lower bound instead of an upper one.
+func DurationAtLeast(least time.Duration) validator.String { return duration{min: least} }
+
 type duration struct {
-	max time.Duration
+	min, max time.Duration
 }
 
 func (v duration) Description(context.Context) string {
-	if v.max > 0 {
+	switch {
+	case v.max > 0:
 		return "must be a Go duration greater than zero and at most " + formatDuration(v.max)
+	case v.min > 0:
+		return "must be a Go duration of at least " + formatDuration(v.min)
 	}
 	return "must be a Go duration greater than zero"
 }
@@ -42,6 +48,8 @@ func (v duration) ValidateString(_ context.Context, req validator.StringRequest,
 		detail = durationSyntaxHelp(text)
 	case d <= 0:
 		detail = fmt.Sprintf("%q must be longer than zero, such as \"30s\", \"15m\" or \"2160h\".", text)
+	case d < v.min:
+		detail = fmt.Sprintf("%q is shorter than the minimum of %s.", text, formatDuration(v.min))
 	case v.max > 0 && d > v.max:
 		detail = fmt.Sprintf("%q is longer than the maximum of %s. Use a shorter duration, such as \"1h\".", text, formatDuration(v.max))
 	default:
@@ -63,10 +71,14 @@ func durationSyntaxHelp(text string) string {
 		"s (seconds), such as \"30s\", \"15m\" or \"2160h\" (90 days).", text)
 }
 
-// formatDuration prints whole hours as "24h" rather than time's "24h0m0s".
+// formatDuration prints whole hours as "24h" and whole minutes as "5m"
+// rather than time's "24h0m0s" and "5m0s".
 func formatDuration(d time.Duration) string {
-	if d%time.Hour == 0 {
+	switch {
+	case d%time.Hour == 0:
 		return fmt.Sprintf("%dh", d/time.Hour)
+	case d < time.Hour && d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
 	}
 	return d.String()
 }

@@ -18,25 +18,29 @@ func TestDuration(t *testing.T) {
 	t.Parallel()
 	attr := path.Root("rotation").AtName("period")
 	for _, tc := range []struct {
-		max    time.Duration
-		value  string
-		detail string // "" means valid
+		min, max time.Duration
+		value    string
+		detail   string // "" means valid
 	}{
-		{0, "2160h", ""},
-		{0, "1h30m", ""},
-		{24 * time.Hour, "24h", ""},
-		{24 * time.Hour, "86400s", ""},
-		{0, "90d", `"90d" is not a duration: Go durations have no unit for days. Write "2160h" for 90 days.`},
-		{0, "1.5d", `"1.5d" is not a duration: Go durations have no unit for days. Write "36h" for 1.5 days.`},
-		{0, "thirty seconds", `"thirty seconds" is not a duration. Write a number followed by a unit: h (hours), m (minutes) or s (seconds), such as "30s", "15m" or "2160h" (90 days).`},
-		{0, "", `"" is not a duration.`},
-		{0, "0s", `"0s" must be longer than zero`},
-		{0, "-1h", `"-1h" must be longer than zero`},
-		{24 * time.Hour, "24h0m0.001s", `"24h0m0.001s" is longer than the maximum of 24h.`},
-		{24 * time.Hour, "1000h", `"1000h" is longer than the maximum of 24h.`},
+		{0, 0, "2160h", ""},
+		{0, 0, "1h30m", ""},
+		{0, 24 * time.Hour, "24h", ""},
+		{0, 24 * time.Hour, "86400s", ""},
+		{0, 0, "90d", `"90d" is not a duration: Go durations have no unit for days. Write "2160h" for 90 days.`},
+		{0, 0, "1.5d", `"1.5d" is not a duration: Go durations have no unit for days. Write "36h" for 1.5 days.`},
+		{0, 0, "thirty seconds", `"thirty seconds" is not a duration. Write a number followed by a unit: h (hours), m (minutes) or s (seconds), such as "30s", "15m" or "2160h" (90 days).`},
+		{0, 0, "", `"" is not a duration.`},
+		{0, 0, "0s", `"0s" must be longer than zero`},
+		{0, 0, "-1h", `"-1h" must be longer than zero`},
+		{0, 24 * time.Hour, "24h0m0.001s", `"24h0m0.001s" is longer than the maximum of 24h.`},
+		{0, 24 * time.Hour, "1000h", `"1000h" is longer than the maximum of 24h.`},
+		{time.Minute, 0, "1m", ""},
+		{time.Minute, 0, "72h", ""},
+		{time.Minute, 0, "59s", `"59s" is shorter than the minimum of 1m.`},
+		{time.Minute, 0, "0s", `"0s" must be longer than zero`},
 	} {
 		var resp validator.StringResponse
-		duration{max: tc.max}.ValidateString(context.Background(),
+		duration{min: tc.min, max: tc.max}.ValidateString(context.Background(),
 			validator.StringRequest{Path: attr, ConfigValue: types.StringValue(tc.value)}, &resp)
 		if tc.detail == "" {
 			if resp.Diagnostics.HasError() {

@@ -1,0 +1,146 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/seal"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
+)
+
+// A sealed key: with `seal`, the secret is encrypted for its consumer the
+// moment Domain Trust returns it, and only the ciphertext is kept
+// (sealed_key); `key` stays null, so the plaintext is in no state, plan or
+// log. The plaintext exists only at creation, so nothing can be sealed for
+// another recipient later: changing seal replaces the key.
+
+type sealModel struct {
+	Recipient types.String `tfsdk:"recipient"`
+}
+
+func sealAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "Deliver the key sealed for its consumer. The provider encrypts the secret for " +
+			"`recipient` the moment Domain Trust returns it and keeps only the ciphertext, in `sealed_key`; `key` " +
+			"stays null, so the plaintext is never in state, a plan or a log. Adding, changing or removing `seal` " +
+			"replaces the key, as the plaintext is gone and cannot be sealed again (a recipient written " +
+			"differently, such as with surrounding white space, is the same recipient); on an imported key, " +
+			"whose secret Terraform never had, it changes nothing until the key is replaced. Every key a " +
+			"rotation creates is sealed. See the guide \"Delivering keys sealed for their consumer\".",
+		Optional: true,
+		Attributes: map[string]schema.Attribute{
+			"recipient": schema.StringAttribute{
+				MarkdownDescription: "Who can open `sealed_key`: " + seal.Accepted + ". The form follows from " +
+					"the value. For a GitHub Actions secret, the repository's public key " +
+					"(`data.github_actions_public_key.NAME.key`); for an age or SOPS file, the recipient that " +
+					"`age-keygen -y` prints for the identity that will decrypt it.",
+				Required:   true,
+				Validators: []validator.String{validators.SealRecipient()},
+			},
+		},
+		PlanModifiers: []planmodifier.Object{sealRequiresReplace()},
+	}
+}
+
+func sealAttributeTypes() map[string]attr.Type {
+	return sealAttribute().GetType().(types.ObjectType).AttrTypes
+}
+
+func sealedKeyAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "With `seal`, the key's secret encrypted for `seal.recipient`: the standard base64 of a " +
+			"libsodium sealed box (what GitHub's `encrypted_value` takes) or an ASCII-armored age file, after the " +
+			"form of the recipient. Only the recipient's private key opens it, so it is not marked sensitive. " +
+			"Null without `seal`, and for an imported key until it is replaced.",
+		Computed:      true,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// sealRequiresReplace replaces the key when seal is added, removed or given
+// another recipient. Not for a key whose secret the state never held, plain
+// or sealed (an imported key): there is nothing to seal or to unseal, and
+// the key itself is as good as it was.
+func sealRequiresReplace() planmodifier.Object {
+	const description = "Replaces the key when seal is added, removed or names another recipient, unless the " +
+		"state never held the key's secret (an imported key)."
+	return objectplanmodifier.RequiresReplaceIf(
+		func(ctx context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
+			if sameRecipient(ctx, req.StateValue, req.PlanValue) {
+				return
+			}
+			var plain, sealed types.String
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("key"), &plain)...)
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("sealed_key"), &sealed)...)
+			resp.RequiresReplace = !plain.IsNull() || !sealed.IsNull()
+		},
+		description, description,
+	)
+}
+
+// sameRecipient reports whether two seal values name the same recipient,
+// however written; an unknown or unparsable one is never the same.
+func sameRecipient(ctx context.Context, a, b types.Object) bool {
+	ra, okA := recipientOf(ctx, a)
+	rb, okB := recipientOf(ctx, b)
+	return okA && okB && ra.String() == rb.String()
+}
+
+// recipientOf parses a seal value's recipient; false when seal is null,
+// unknown, or names no valid recipient (the validator reports that).
+func recipientOf(ctx context.Context, obj types.Object) (seal.Recipient, bool) {
+	if obj.IsNull() || obj.IsUnknown() {
+		return seal.Recipient{}, false
+	}
+	var m sealModel
+	if diags := obj.As(ctx, &m, basetypes.ObjectAsOptions{}); diags.HasError() || m.Recipient.IsUnknown() {
+		return seal.Recipient{}, false
+	}
+	r, err := seal.ParseRecipient(m.Recipient.ValueString())
+	return r, err == nil
+}
+
+// planNewKeySecret sets what the plan of a new key (a create or a
+// replacement) shows of its secret: with seal, key is null and sealed_key
+// known after apply; without, the other way round.
+func planNewKeySecret(ctx context.Context, sealCfg types.Object, plan *tfsdk.Plan, diags *diag.Diagnostics) {
+	plain, sealed := attr.Value(types.StringUnknown()), attr.Value(types.StringNull())
+	if !sealCfg.IsNull() {
+		plain, sealed = types.StringNull(), types.StringUnknown()
+	}
+	diags.Append(plan.SetAttribute(ctx, path.Root("key"), plain)...)
+	diags.Append(plan.SetAttribute(ctx, path.Root("sealed_key"), sealed)...)
+}
+
+// secretAttributes are key and sealed_key of a key just created with secret:
+// the plaintext, or with seal only the plaintext sealed for its recipient.
+// The error never holds the secret.
+func secretAttributes(ctx context.Context, sealCfg types.Object, secret string) (plain, sealed types.String, diags diag.Diagnostics) {
+	if sealCfg.IsNull() {
+		return types.StringValue(secret), types.StringNull(), nil
+	}
+	r, ok := recipientOf(ctx, sealCfg)
+	if !ok {
+		diags.AddAttributeError(path.Root("seal"), "Invalid seal recipient",
+			"seal.recipient is not "+seal.Accepted+", so the new key's secret cannot be sealed.")
+		return types.StringNull(), types.StringNull(), diags
+	}
+	ciphertext, err := r.Seal([]byte(secret))
+	if err != nil {
+		diags.AddAttributeError(path.Root("seal"), "Could not seal the new key's secret",
+			"Sealing the secret for seal.recipient ("+string(r.Kind())+") failed: "+err.Error())
+		return types.StringNull(), types.StringNull(), diags
+	}
+	return types.StringNull(), types.StringValue(ciphertext), nil
+}
