@@ -76,7 +76,7 @@ func (s *sessions) get(r *http.Request) *dashSession {
 // start makes a new session with its first flash (a new id and a new CSRF
 // token, so signing in never keeps an id or token an attacker could have
 // planted) and sets its cookie.
-func (s *sessions) start(w http.ResponseWriter, r *http.Request, secret string, f *flash) *dashSession {
+func (s *sessions) start(w http.ResponseWriter, r *http.Request, secret string, f *flash) {
 	ss := &dashSession{id: randomToken(), csrf: randomToken(), secret: secret, flash: f}
 	s.mu.Lock()
 	if len(s.byID) >= maxSessions {
@@ -93,8 +93,6 @@ func (s *sessions) start(w http.ResponseWriter, r *http.Request, secret string, 
 	s.byID[ss.id] = ss
 	s.mu.Unlock()
 	http.SetCookie(w, dashboardCookie(r, sessionCookie, ss.id, 0))
-	cp := *ss
-	return &cp
 }
 
 // update changes the stored session, unless it has ended meanwhile.
