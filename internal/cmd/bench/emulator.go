@@ -151,11 +151,11 @@ type emulatorStats struct {
 
 func (e *emulatorProc) stats(ctx context.Context) (emulatorStats, error) {
 	var s emulatorStats
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.base+"/_emulator/stats", http.NoBody)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.base+"/_emulator/stats", http.NoBody) //nolint:gosec // G704: the loopback address that the emulator this benchmark started printed
 	if err != nil {
 		return s, err
 	}
-	resp, err := e.http.Do(req)
+	resp, err := e.http.Do(req) //nolint:gosec // G704: the loopback address that the emulator this benchmark started printed
 	if err != nil {
 		return s, fmt.Errorf("reading emulator stats: %w", err)
 	}
@@ -223,13 +223,13 @@ func (e *emulatorProc) createKey(ctx context.Context, description, expiry string
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.endpoint+"/keys", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.endpoint+"/keys", bytes.NewReader(body)) //nolint:gosec // G704: the loopback address that the emulator this benchmark started printed
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+e.apiKey)
-	resp, err := e.http.Do(req)
+	resp, err := e.http.Do(req) //nolint:gosec // G704: the loopback address that the emulator this benchmark started printed
 	if err != nil {
 		return fmt.Errorf("creating a key Terraform does not manage: %w", err)
 	}
