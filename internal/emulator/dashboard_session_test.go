@@ -3,6 +3,7 @@ package emulator
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"sync"
 	"testing"
@@ -32,6 +33,34 @@ func TestDashboard_anonymousVisitsKeepASignedInSession(t *testing.T) {
 		t.Fatalf("after %d anonymous visits, the page after the create shows no secret (signed in: %v)",
 			2*maxSessions, regexp.MustCompile(`id="signed-in-as"`).MatchString(page.Body.String()))
 	}
+}
+
+// TestDashboard_signInNeedsItsPagesToken: the sign-in form is refused with
+// 403 unless its token is the one the browser's own sign-in page gave it, in
+// the cookie that came with that page; with it, the sign-in goes through.
+func TestDashboard_signInNeedsItsPagesToken(t *testing.T) {
+	w := newWorld(t)
+	first, second := newDashClient(t, w.e), newDashClient(t, w.e)
+	first.get(DashboardPath)
+	second.get(DashboardPath)
+	if first.csrf == "" || first.csrf == second.csrf {
+		t.Fatalf("sign-in tokens %q and %q: want two different ones", first.csrf, second.csrf)
+	}
+	signIn := url.Values{"api_key": {w.adminAKey}}
+	expectStatus(t, second.postRaw(DashboardPath+"sign-in", withField(signIn, csrfField, first.csrf)), http.StatusForbidden)
+	noCookie := newDashClient(t, w.e)
+	expectStatus(t, noCookie.postRaw(DashboardPath+"sign-in", withField(signIn, csrfField, first.csrf)), http.StatusForbidden)
+	expectStatus(t, second.postRaw(DashboardPath+"sign-in", withField(signIn, csrfField, second.csrf)), http.StatusSeeOther)
+	expectBody(t, second.get(DashboardPath), "ada@a.example")
+}
+
+// with2 returns a copy of form with name set to value.
+func withField(form url.Values, name, value string) url.Values {
+	out := url.Values{name: {value}}
+	for k, v := range form {
+		out[k] = v
+	}
+	return out
 }
 
 // gateClock is a clock whose next n readings wait for one another: n requests

@@ -220,7 +220,7 @@ func TestDashboard_refusesFormsWithoutItsToken(t *testing.T) {
 	c := newDashClient(t, w.e)
 	c.signIn(w.adminAKey)
 	other := newDashClient(t, w.e)
-	other.get(DashboardPath)
+	other.signIn(w.memberAKey)
 
 	forms := map[string]url.Values{
 		"sign-in":                           {"api_key": {w.adminAKey}},
