@@ -92,9 +92,27 @@ func Start(t testing.TB) *Browser {
 	t.Helper()
 	path := RequireBrowser(t)
 	b := &Browser{t: t}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), allocatorOptions(path, t.TempDir())...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx,
+		chromedp.WithListener(b.recordRequest),
+		chromedp.WithLogf(func(string, ...any) {}),
+		chromedp.WithErrorf(func(string, ...any) {}),
+	)
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+	})
+	b.ctx = ctx
+	b.launch(path)
+	return b
+}
+
+// allocatorOptions are how Chromium at path runs: headless, with a fresh
+// profile in profileDir, and nothing that would reach the network.
+func allocatorOptions(path, profileDir string) []chromedp.ExecAllocatorOption {
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profileDir),
 		chromedp.Headless,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
@@ -128,36 +146,33 @@ func Start(t testing.TB) *Browser {
 		// Chromium's sandbox refuses to start as root, which is how CI runs.
 		opts = append(opts, chromedp.NoSandbox)
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx,
-		chromedp.WithListener(func(ev any) {
-			if req, ok := ev.(*network.EventRequestWillBeSent); ok {
-				b.mu.Lock()
-				b.requests = append(b.requests, req.Request.URL)
-				b.mu.Unlock()
-			}
-		}),
-		chromedp.WithLogf(func(string, ...any) {}),
-		chromedp.WithErrorf(func(string, ...any) {}),
-	)
-	t.Cleanup(func() {
-		cancelCtx()
-		cancelAlloc()
-	})
-	b.ctx = ctx
+	return opts
+}
+
+// recordRequest keeps the URL of every request the tab sends, for Requests.
+func (b *Browser) recordRequest(ev any) {
+	if req, ok := ev.(*network.EventRequestWillBeSent); ok {
+		b.mu.Lock()
+		b.requests = append(b.requests, req.Request.URL)
+		b.mu.Unlock()
+	}
+}
+
+// launch starts the browser process, failing the test when it does not start.
+func (b *Browser) launch(path string) {
+	b.t.Helper()
 	// The first Run starts the browser; it must not carry a timeout, which
 	// would stop the whole browser when it fires.
 	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(ctx) }()
+	go func() { started <- chromedp.Do(b.ctx) }()
 	select {
 	case err := <-started:
 		if err != nil {
-			t.Fatalf("starting %s: %v", path, err)
+			b.t.Fatalf("starting %s: %v", path, err)
 		}
 	case <-time.After(60 * time.Second):
-		t.Fatalf("starting %s: no answer within 60 s", path)
+		b.t.Fatalf("starting %s: no answer within 60 s", path)
 	}
-	return b
 }
 
 func runningAsRoot() bool { return runtime.GOOS != "windows" && os.Geteuid() == 0 }

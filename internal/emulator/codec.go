@@ -61,10 +61,12 @@ var cborDecMode = func() cbor.DecMode {
 	dm, err := cbor.DecOptions{
 		DefaultMapType:   reflect.TypeFor[map[string]any](),
 		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
-		MaxNestedLevels:  32,
+		MaxNestedLevels:  maxNesting,
 		MaxArrayElements: 4096,
 		MaxMapPairs:      4096,
 		TimeTagToAny:     cbor.TimeTagToTime,
+		// Text as sent, as from JSON and a form: the rule for text is validText's.
+		UTF8: cbor.UTF8DecodeInvalid,
 	}.DecMode()
 	if err != nil {
 		panic(err)
@@ -107,7 +109,7 @@ func decodeRequestBody(contentType, contentEncoding string, body io.Reader, maxB
 	if isCBORBody(contentType) {
 		err = cborDecMode.Unmarshal(raw, &doc)
 	} else {
-		err = decodeJSON(raw, &doc)
+		doc, err = decodeJSON(raw)
 	}
 	if err != nil {
 		r := problemResponse(http.StatusBadRequest, "malformed request body: "+err.Error())
@@ -119,18 +121,6 @@ func decodeRequestBody(contentType, contentEncoding string, body io.Reader, maxB
 		return nil, &r
 	}
 	return obj, nil
-}
-
-func decodeJSON(raw []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("unexpected data after the JSON value")
-	}
-	return nil
 }
 
 // isCBORBody reports whether a body is CBOR. Everything else is read as JSON: a

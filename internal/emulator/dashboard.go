@@ -72,7 +72,7 @@ type signedInHandler func(w http.ResponseWriter, r *http.Request, ss *dashSessio
 func (d *dashboard) signedIn(h signedInHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ss := d.sessions.get(r)
-		if r.Method == http.MethodPost && !d.checkForm(w, r, ss) {
+		if r.Method == http.MethodPost && !d.checkForm(w, r, ss, ss.formToken()) {
 			return
 		}
 		if ss == nil || ss.secret == "" {
@@ -89,15 +89,16 @@ func (d *dashboard) signedIn(h signedInHandler) http.HandlerFunc {
 	}
 }
 
-// checkForm parses a POST's form and checks its CSRF token against the session.
-// A form without a session, or with another token, is refused with 403.
-func (d *dashboard) checkForm(w http.ResponseWriter, r *http.Request, ss *dashSession) bool {
+// checkForm parses a POST's form and checks that it carries the CSRF token
+// want: the session's, or for the sign-in form the browser's sign-in token. A
+// form without one, or with another token, is refused with 403.
+func (d *dashboard) checkForm(w http.ResponseWriter, r *http.Request, ss *dashSession, want string) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		d.renderError(w, r, ss, http.StatusBadRequest, "The form could not be read. Reload the page and try again.")
 		return false
 	}
-	if !ss.validCSRF(r.PostForm.Get(csrfField)) {
+	if !validCSRF(r.PostForm.Get(csrfField), want) {
 		d.renderError(w, r, nil, http.StatusForbidden,
 			"This form was not sent by this dashboard's page, or the page is from an earlier session. Reload the page and try again.")
 		return false
@@ -107,56 +108,54 @@ func (d *dashboard) checkForm(w http.ResponseWriter, r *http.Request, ss *dashSe
 
 // signOutExpired ends the signed-in part of a session whose key stopped authenticating.
 func (d *dashboard) signOutExpired(ss *dashSession) {
-	ss.secret = ""
-	ss.flash = &flash{notice: "You were signed out: the key this session signed in with no longer authenticates (it was deleted or has expired)."}
-	d.sessions.save(ss)
+	d.sessions.signOut(ss, &flash{notice: "You were signed out: the key this session signed in with no longer authenticates (it was deleted or has expired)."})
 }
 
-// takeFlash returns the session's flash and forgets it, so it shows once.
-func (d *dashboard) takeFlash(ss *dashSession) *flash {
-	f := ss.flash
-	if f != nil {
-		ss.flash = nil
-		d.sessions.save(ss)
+// takeFlash returns what the session's next page shows once, and forgets it.
+// Only an answer with a body takes it: a HEAD answer would use it up unseen.
+func (d *dashboard) takeFlash(r *http.Request, ss *dashSession) *flash {
+	if ss == nil || r.Method == http.MethodHead {
+		return nil
 	}
-	return f
-}
-
-func (d *dashboard) setFlash(ss *dashSession, f *flash) {
-	ss.flash = f
-	d.sessions.save(ss)
+	return d.sessions.takeFlash(ss)
 }
 
 // home is the key list for a signed-in session and the sign-in page otherwise.
 func (d *dashboard) home(w http.ResponseWriter, r *http.Request) {
 	ss := d.sessions.get(r)
-	if ss == nil {
-		ss = d.sessions.start(w, r, "")
-	}
-	if ss.secret != "" {
+	if ss != nil && ss.secret != "" {
 		if c, ok := d.e.authenticateSecret(ss.secret); ok {
 			d.keyList(w, r, ss, c)
 			return
 		}
 		d.signOutExpired(ss)
 	}
-	p := d.page(r, ss, "Sign in")
-	if f := d.takeFlash(ss); f != nil {
+	d.signInPage(w, r, ss)
+}
+
+// signInPage is the sign-in form, with the notice of a session that was
+// signed out: such a session has no other use, so it ends once the notice is
+// shown. No visit to this page opens a session.
+func (d *dashboard) signInPage(w http.ResponseWriter, r *http.Request, ss *dashSession) {
+	p := d.page(r, nil, "Sign in")
+	p.CSRF = signInToken(w, r)
+	if f := d.takeFlash(r, ss); f != nil {
 		p.Notice = f.notice
+		d.sessions.end(w, r, ss)
 	}
 	d.render(w, http.StatusOK, "signin", p)
 }
 
 // signIn authenticates the form's key with the API's rule and starts a new session for it.
 func (d *dashboard) signIn(w http.ResponseWriter, r *http.Request) {
-	ss := d.sessions.get(r)
-	if !d.checkForm(w, r, ss) {
+	if !d.checkForm(w, r, nil, sentSignInToken(r)) {
 		return
 	}
 	secret := strings.TrimSpace(r.PostForm.Get("api_key"))
 	c, ok := d.e.authenticateSecret(secret)
 	if !ok {
-		p := d.page(r, ss, "Sign in")
+		p := d.page(r, nil, "Sign in")
+		p.CSRF = sentSignInToken(r)
 		// The same words for an unknown, deleted or expired key, as the API's 401.
 		if secret == "" {
 			p.fieldError("api_key", "Enter an API key.")
@@ -167,20 +166,22 @@ func (d *dashboard) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.e.log.Info("dashboard: signed in", "user", c.userID)
-	d.sessions.end(w, r, ss)
-	ns := d.sessions.start(w, r, secret)
-	d.setFlash(ns, &flash{notice: "Signed in."})
+	if ss := d.sessions.get(r); ss != nil {
+		d.sessions.end(w, r, ss)
+	}
+	// The sign-in token has served; a later sign-in page gives a new one.
+	http.SetCookie(w, dashboardCookie(r, signInCookie, "", -1))
+	d.sessions.start(w, r, secret, &flash{notice: "Signed in."})
 	http.Redirect(w, r, DashboardPath, http.StatusSeeOther)
 }
 
 func (d *dashboard) signOut(w http.ResponseWriter, r *http.Request) {
 	ss := d.sessions.get(r)
-	if !d.checkForm(w, r, ss) {
+	if !d.checkForm(w, r, ss, ss.formToken()) {
 		return
 	}
 	d.sessions.end(w, r, ss)
-	ns := d.sessions.start(w, r, "")
-	d.setFlash(ns, &flash{notice: "Signed out."})
+	d.sessions.start(w, r, "", &flash{notice: "Signed out."})
 	http.Redirect(w, r, DashboardPath, http.StatusSeeOther)
 }
 

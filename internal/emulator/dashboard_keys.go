@@ -23,7 +23,7 @@ const defaultNewKeyLifetime = 90 * 24 * time.Hour
 // environment, with filters for the environment and, for an admin, the owner.
 func (d *dashboard) keyList(w http.ResponseWriter, r *http.Request, ss *dashSession, c caller) {
 	p := d.page(r, ss, "API keys")
-	if f := d.takeFlash(ss); f != nil {
+	if f := d.takeFlash(r, ss); f != nil {
 		p.Notice, p.NewKey = f.notice, f.newKey
 	}
 	q := r.URL.Query()
@@ -154,7 +154,7 @@ func (d *dashboard) createKey(w http.ResponseWriter, r *http.Request, ss *dashSe
 	}
 	k := resp.body.(keyEnvelope).Key
 	d.e.log.Info("dashboard: key created", "key", k.ID, "user", c.userID)
-	d.setFlash(ss, &flash{
+	d.sessions.setFlash(ss, &flash{
 		notice: "Key " + keyLabel(k.Description, k.ID) + " created.",
 		newKey: &newKeyView{ID: k.ID, Description: k.Description, Environment: k.Environment, Secret: k.Key},
 	})
@@ -234,7 +234,7 @@ func (d *dashboard) edit(w http.ResponseWriter, r *http.Request, ss *dashSession
 		return
 	}
 	d.e.log.Info("dashboard: key updated", "key", k.ID, "user", c.userID)
-	d.setFlash(ss, &flash{notice: "Key " + keyLabel(form.Description, k.ID) + " updated."})
+	d.sessions.setFlash(ss, &flash{notice: "Key " + keyLabel(form.Description, k.ID) + " updated."})
 	http.Redirect(w, r, DashboardPath, http.StatusSeeOther)
 }
 
@@ -262,12 +262,13 @@ func (d *dashboard) delete(w http.ResponseWriter, r *http.Request, ss *dashSessi
 		return
 	}
 	d.e.log.Info("dashboard: key deleted", "key", k.ID, "user", c.userID)
-	notice := "Key " + keyLabel(k.Description, k.ID) + " deleted."
+	f := &flash{notice: "Key " + keyLabel(k.Description, k.ID) + " deleted."}
 	if own {
-		ss.secret = ""
-		notice += " It was the key this session signed in with, so you are signed out."
+		f.notice += " It was the key this session signed in with, so you are signed out."
+		d.sessions.signOut(ss, f)
+	} else {
+		d.sessions.setFlash(ss, f)
 	}
-	d.setFlash(ss, &flash{notice: notice})
 	http.Redirect(w, r, DashboardPath, http.StatusSeeOther)
 }
 

@@ -9,9 +9,12 @@ import (
 
 const (
 	sessionCookie = "domaintrust_dashboard"
+	signInCookie  = "domaintrust_sign_in"
 	csrfField     = "csrf_token"
-	// maxSessions bounds the memory a stream of anonymous visits can take; the
-	// least recently used session goes first.
+	// maxSessions bounds the memory sessions take, the least recently used
+	// going first. Only a sign-in with a valid key opens a session (a sign-out
+	// turns one into another that carries its notice), so visits to the
+	// sign-in page, however many, never push a signed-in session out.
 	maxSessions = 512
 )
 
@@ -20,7 +23,7 @@ const (
 type dashSession struct {
 	id   string // the cookie's value
 	csrf string // the token every form of this session carries
-	// secret is the key the browser signed in with, "" before sign-in. Each
+	// secret is the key the browser signed in with, "" once signed out. Each
 	// request authenticates it again with the API's rule, so a session ends as
 	// soon as its key is deleted or expires. It never leaves the emulator.
 	secret   string
@@ -39,7 +42,9 @@ type newKeyView struct {
 	ID, Description, Environment, Secret string
 }
 
-// sessions holds the dashboard's sessions, safe for concurrent use.
+// sessions holds the dashboard's sessions, safe for concurrent use. A session
+// changes only under mu, through the methods below: a handler holds a copy,
+// which it never writes back, so no request undoes what another has done.
 type sessions struct {
 	mu    sync.Mutex
 	byID  map[string]*dashSession
@@ -50,8 +55,7 @@ func newSessions() *sessions { return &sessions{byID: map[string]*dashSession{}}
 
 func randomToken() string { return base64.RawURLEncoding.EncodeToString(randomBytes(32)) }
 
-// get returns the session named by r's cookie, or nil. The session is a copy;
-// save writes changes back.
+// get returns a copy of the session named by r's cookie, or nil.
 func (s *sessions) get(r *http.Request) *dashSession {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
@@ -69,10 +73,11 @@ func (s *sessions) get(r *http.Request) *dashSession {
 	return &cp
 }
 
-// start makes a new session (a new id and a new CSRF token, so signing in never
-// keeps an id or token an attacker could have planted) and sets its cookie.
-func (s *sessions) start(w http.ResponseWriter, r *http.Request, secret string) *dashSession {
-	ss := &dashSession{id: randomToken(), csrf: randomToken(), secret: secret}
+// start makes a new session with its first flash (a new id and a new CSRF
+// token, so signing in never keeps an id or token an attacker could have
+// planted) and sets its cookie.
+func (s *sessions) start(w http.ResponseWriter, r *http.Request, secret string, f *flash) {
+	ss := &dashSession{id: randomToken(), csrf: randomToken(), secret: secret, flash: f}
 	s.mu.Lock()
 	if len(s.byID) >= maxSessions {
 		var oldest *dashSession
@@ -87,20 +92,34 @@ func (s *sessions) start(w http.ResponseWriter, r *http.Request, secret string) 
 	ss.lastUsed = s.clock
 	s.byID[ss.id] = ss
 	s.mu.Unlock()
-	http.SetCookie(w, sessionCookieFor(r, ss.id, 0))
-	cp := *ss
-	return &cp
+	http.SetCookie(w, dashboardCookie(r, sessionCookie, ss.id, 0))
 }
 
-// save stores a changed session, unless it has ended meanwhile.
-func (s *sessions) save(ss *dashSession) {
+// update changes the stored session, unless it has ended meanwhile.
+func (s *sessions) update(ss *dashSession, change func(cur *dashSession)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if cur := s.byID[ss.id]; cur != nil {
-		cp := *ss
-		cp.lastUsed = cur.lastUsed
-		s.byID[ss.id] = &cp
+		change(cur)
 	}
+}
+
+// takeFlash returns the session's flash and forgets it in one step, so that of
+// requests racing for it only one gets it.
+func (s *sessions) takeFlash(ss *dashSession) (f *flash) {
+	s.update(ss, func(cur *dashSession) { f, cur.flash = cur.flash, nil })
+	return f
+}
+
+func (s *sessions) setFlash(ss *dashSession, f *flash) {
+	s.update(ss, func(cur *dashSession) { cur.flash = f })
+}
+
+// signOut forgets the session's key, in ss too; the session lives on to carry
+// f to the sign-in page.
+func (s *sessions) signOut(ss *dashSession, f *flash) {
+	ss.secret = ""
+	s.update(ss, func(cur *dashSession) { cur.secret, cur.flash = "", f })
 }
 
 // end forgets the session and clears its cookie.
@@ -108,16 +127,41 @@ func (s *sessions) end(w http.ResponseWriter, r *http.Request, ss *dashSession) 
 	s.mu.Lock()
 	delete(s.byID, ss.id)
 	s.mu.Unlock()
-	http.SetCookie(w, sessionCookieFor(r, "", -1))
+	http.SetCookie(w, dashboardCookie(r, sessionCookie, "", -1))
 }
 
-// sessionCookieFor is the cookie's one definition: HttpOnly, so page scripts
-// cannot read it; SameSite=Strict, so no other site's page sends it; scoped to
-// the dashboard, so API requests never carry it; Secure behind TLS.
-func sessionCookieFor(r *http.Request, value string, maxAge int) *http.Cookie {
+// signInToken is the sign-in form's CSRF token. The sign-in page opens no
+// session, so the token is bound to the browser by a cookie of its own
+// instead: the form must send back the value of the browser's sign-in cookie,
+// which no other site's page can read or set, and which SameSite=Strict keeps
+// a form posted from another site from carrying at all. A browser that has no
+// such cookie is given one.
+func signInToken(w http.ResponseWriter, r *http.Request) string {
+	if t := sentSignInToken(r); t != "" {
+		return t
+	}
+	t := randomToken()
+	http.SetCookie(w, dashboardCookie(r, signInCookie, t, 0))
+	return t
+}
+
+// sentSignInToken is the value of r's sign-in cookie, or "".
+func sentSignInToken(r *http.Request) string {
+	c, err := r.Cookie(signInCookie)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// dashboardCookie is the dashboard's cookies' one definition: HttpOnly, so
+// page scripts cannot read them; SameSite=Strict, so no other site's page
+// sends them; scoped to the dashboard, so API requests never carry them;
+// Secure behind TLS.
+func dashboardCookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
 	//nolint:gosec // Secure only behind TLS: the emulator serves plain http on loopback, where a Secure cookie may be dropped
 	return &http.Cookie{
-		Name:     sessionCookie,
+		Name:     name,
 		Value:    value,
 		Path:     DashboardPath,
 		MaxAge:   maxAge,
@@ -127,7 +171,16 @@ func sessionCookieFor(r *http.Request, value string, maxAge int) *http.Cookie {
 	}
 }
 
-// validCSRF reports whether a form's token is its session's.
-func (ss *dashSession) validCSRF(token string) bool {
-	return ss != nil && token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(ss.csrf)) == 1
+// formToken is the CSRF token the session's forms carry, "" for no session.
+func (ss *dashSession) formToken() string {
+	if ss == nil {
+		return ""
+	}
+	return ss.csrf
+}
+
+// validCSRF reports whether a form's token is the one it must carry; no token
+// is ever valid.
+func validCSRF(sent, want string) bool {
+	return want != "" && sent != "" && subtle.ConstantTimeCompare([]byte(sent), []byte(want)) == 1
 }

@@ -14,13 +14,14 @@ import (
 	"time"
 )
 
-// dashClient is a browser without a browser: it keeps the session cookie and
-// the CSRF token of the last page, and serves requests in-process.
+// dashClient is a browser without a browser: it keeps the dashboard's cookies
+// and the CSRF token of the last page, and serves requests in-process.
 type dashClient struct {
-	t      *testing.T
-	e      *Emulator
-	cookie string // the session cookie's value, "" for none
-	csrf   string // the token of the last page that had a form
+	t           *testing.T
+	e           *Emulator
+	cookie      string // the session cookie's value, "" for none
+	signInToken string // the sign-in cookie's value, "" for none
+	csrf        string // the token of the last page that had a form
 }
 
 var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]*)"`)
@@ -29,16 +30,19 @@ func newDashClient(t *testing.T, e *Emulator) *dashClient { return &dashClient{t
 
 func (c *dashClient) serve(r *http.Request) *httptest.ResponseRecorder {
 	c.t.Helper()
-	if c.cookie != "" {
-		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.cookie})
+	jar := map[string]*string{sessionCookie: &c.cookie, signInCookie: &c.signInToken}
+	for name, value := range jar {
+		if *value != "" {
+			r.AddCookie(&http.Cookie{Name: name, Value: *value})
+		}
 	}
 	rec := httptest.NewRecorder()
 	c.e.ServeHTTP(rec, r)
 	for _, ck := range rec.Result().Cookies() {
-		if ck.Name == sessionCookie {
-			c.cookie = ck.Value
+		if value := jar[ck.Name]; value != nil {
+			*value = ck.Value
 			if ck.MaxAge < 0 {
-				c.cookie = ""
+				*value = ""
 			}
 		}
 	}
@@ -120,24 +124,30 @@ func TestDashboard_sessionCookieAndHeaders(t *testing.T) {
 	c := newDashClient(t, w.e)
 	rec := c.get(DashboardPath)
 	expectStatus(t, rec, http.StatusOK)
-	anonymous := c.cookie
-	checkCookie := func(rec *httptest.ResponseRecorder) {
+	checkCookie := func(rec *httptest.ResponseRecorder, name string) {
 		t.Helper()
 		var found bool
 		for _, ck := range rec.Result().Cookies() {
-			if ck.Name != sessionCookie {
+			if ck.Name != name || ck.MaxAge < 0 {
 				continue
 			}
 			found = true
 			if !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Path != DashboardPath {
-				t.Errorf("session cookie HttpOnly=%v SameSite=%v Path=%q: want HttpOnly, SameSite=Strict, Path=%s", ck.HttpOnly, ck.SameSite, ck.Path, DashboardPath)
+				t.Errorf("cookie %s HttpOnly=%v SameSite=%v Path=%q: want HttpOnly, SameSite=Strict, Path=%s", name, ck.HttpOnly, ck.SameSite, ck.Path, DashboardPath)
 			}
 		}
 		if !found {
-			t.Error("no session cookie set")
+			t.Errorf("no cookie %s set", name)
 		}
 	}
-	checkCookie(rec)
+	// The sign-in page opens no session: its form's token is bound by a cookie of its own.
+	checkCookie(rec, signInCookie)
+	if c.cookie != "" {
+		t.Error("the sign-in page opened a session")
+	}
+	if c.csrf != c.signInToken {
+		t.Error("the sign-in form does not carry the sign-in cookie's token")
+	}
 	for name, want := range map[string]string{
 		"Cache-Control":          "no-store",
 		"X-Content-Type-Options": "nosniff",
@@ -153,9 +163,9 @@ func TestDashboard_sessionCookieAndHeaders(t *testing.T) {
 
 	rec = c.post(DashboardPath+"sign-in", url.Values{"api_key": {w.adminAKey}})
 	expectStatus(t, rec, http.StatusSeeOther)
-	checkCookie(rec)
-	if c.cookie == anonymous || c.cookie == "" {
-		t.Error("signing in kept the session id of before")
+	checkCookie(rec, sessionCookie)
+	if c.signInToken != "" {
+		t.Error("signing in kept the sign-in token")
 	}
 	expectNoSecret(t, rec, w.adminAKey)
 
@@ -210,7 +220,7 @@ func TestDashboard_refusesFormsWithoutItsToken(t *testing.T) {
 	c := newDashClient(t, w.e)
 	c.signIn(w.adminAKey)
 	other := newDashClient(t, w.e)
-	other.get(DashboardPath)
+	other.signIn(w.memberAKey)
 
 	forms := map[string]url.Values{
 		"sign-in":                           {"api_key": {w.adminAKey}},

@@ -54,7 +54,24 @@ func (o object) str(name string, errs *errs) (string, bool) {
 		errs.add(o.at(name), name+" must be a string", v)
 		return "", false
 	}
+	if !o.validText(name, s, errs) {
+		return "", false
+	}
 	return s, true
+}
+
+// validText is the one rule for the text of a request, whichever door it came
+// in by: the API's JSON and CBOR bodies and the dashboard's forms all hand
+// strings over as they were sent, and a string must be valid UTF-8. Invalid
+// text is refused rather than mended, so that what is stored is what the
+// client sent or nothing (CONTRACT.md); the value is not echoed, as no encoder
+// could write it back faithfully.
+func (o object) validText(name, s string, errs *errs) bool {
+	if utf8.ValidString(s) {
+		return true
+	}
+	errs.add(o.at(name), name+" must be valid UTF-8 text", nil)
+	return false
 }
 
 func (o object) requiredStr(name string, errs *errs) (string, bool) {
@@ -80,6 +97,9 @@ func (o object) description(errs *errs) (string, bool) {
 func (o object) futureTime(name string, now time.Time, errs *errs) (time.Time, bool) {
 	v, found := o.get(name)
 	if !found {
+		return time.Time{}, false
+	}
+	if s, isStr := v.(string); isStr && !o.validText(name, s, errs) {
 		return time.Time{}, false
 	}
 	t, valid := asTime(v)

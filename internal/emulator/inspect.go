@@ -54,7 +54,7 @@ func (e *Emulator) UpdateKeyOutOfBand(id string, description *string, expiry *ti
 	defer e.mu.Unlock()
 	k := e.st.keys[id]
 	if k == nil {
-		return fmt.Errorf("key %q: %w", id, ErrNotFound)
+		return fmt.Errorf("emulator: key %q not found", id)
 	}
 	if description != nil {
 		k.description = *description
@@ -72,7 +72,7 @@ func (e *Emulator) DeleteKeyOutOfBand(id string) error {
 	defer e.mu.Unlock()
 	k := e.st.keys[id]
 	if k == nil {
-		return fmt.Errorf("key %q: %w", id, ErrNotFound)
+		return fmt.Errorf("emulator: key %q not found", id)
 	}
 	e.st.removeKey(k)
 	e.st.record(e.Now(), "key.deleted", id)

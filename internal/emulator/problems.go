@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"net/http"
 	"time"
+	"unicode/utf8"
 )
 
 // response is what a handler produces; it is encoded only at the end so that a
@@ -45,10 +46,15 @@ func userNotFound() response { return problemResponse(http.StatusNotFound, "user
 
 // reportable turns a decoded request value into something every encoder can
 // write back in a problem document, or nil when it cannot be shown faithfully
-// (NaN, a time outside year 1..9999, nested structures).
+// (text that is not valid UTF-8, NaN, a time outside year 1..9999, nested structures).
 func reportable(v any) any {
 	switch v := v.(type) {
-	case string, bool, json.Number, int64, uint64:
+	case string:
+		if !utf8.ValidString(v) {
+			return nil
+		}
+		return v
+	case bool, json.Number, int64, uint64:
 		return v
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {

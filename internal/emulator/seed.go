@@ -41,7 +41,7 @@ func (e *Emulator) SetProductionAccess(orgID string, allowed bool) error {
 	defer e.mu.Unlock()
 	o := e.st.orgs[orgID]
 	if o == nil {
-		return fmt.Errorf("organization %q: %w", orgID, ErrNotFound)
+		return fmt.Errorf("emulator: organization %q not found", orgID)
 	}
 	o.productionAccess = allowed
 	return e.commit()
@@ -66,7 +66,7 @@ func (e *Emulator) IssueKey(userID string, spec KeySpec) (Key, string, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.st.users[userID] == nil {
-		return Key{}, "", fmt.Errorf("user %q: %w", userID, ErrNotFound)
+		return Key{}, "", fmt.Errorf("emulator: user %q not found", userID)
 	}
 	now := e.Now().Truncate(time.Second)
 	env := cmp.Or(spec.Environment, envTesting)

@@ -35,9 +35,6 @@ const (
 
 func validEnvironment(env string) bool { return env == envTesting || env == envProduction }
 
-// ErrNotFound is returned by the Go API for an unknown organization, user or key.
-var ErrNotFound = errors.New("emulator: not found")
-
 const (
 	bootstrapOrgName  = "bootstrap"
 	bootstrapEmail    = "admin@emulator.local"
@@ -127,7 +124,7 @@ func (s *store) addOrg(name string, productionAccess bool) *organization {
 
 func (s *store) addUser(orgID string, u UserSpec) (*user, error) {
 	if s.orgs[orgID] == nil {
-		return nil, fmt.Errorf("organization %q: %w", orgID, ErrNotFound)
+		return nil, fmt.Errorf("emulator: organization %q not found", orgID)
 	}
 	role := u.Role
 	if role == "" {

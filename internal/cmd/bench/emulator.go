@@ -33,9 +33,29 @@ type emulatorProc struct {
 // startEmulator starts the emulator on a free loopback port and waits for the
 // two lines it prints once listening.
 func startEmulator(ctx context.Context, path string, latency time.Duration, logPath string) (*emulatorProc, error) {
-	logFile, err := os.Create(logPath) //nolint:gosec // path chosen by the benchmark
+	e, stdout, err := launchEmulator(ctx, path, latency, logPath)
 	if err != nil {
 		return nil, err
+	}
+	lines := scanLines(stdout)
+	if err := e.awaitEndpoint(ctx, lines, logPath); err != nil {
+		return nil, err
+	}
+	go func() {
+		for line := range lines {
+			_ = line // whatever else it prints is of no interest
+		}
+	}()
+	e.base = strings.TrimSuffix(e.endpoint, "/api")
+	return e, nil
+}
+
+// launchEmulator starts the emulator's process, its stderr to logPath, and
+// returns it with its stdout.
+func launchEmulator(ctx context.Context, path string, latency time.Duration, logPath string) (*emulatorProc, io.Reader, error) {
+	logFile, err := os.Create(logPath) //nolint:gosec // path chosen by the benchmark
+	if err != nil {
+		return nil, nil, err
 	}
 	// Not cancelled with ctx: on Ctrl-C terraform must be able to finish its
 	// in-flight requests first; stop() ends the emulator afterwards.
@@ -47,11 +67,11 @@ func startEmulator(ctx context.Context, path string, latency time.Duration, logP
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		_ = logFile.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if err := cmd.Start(); err != nil {
 		_ = logFile.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	e := &emulatorProc{cmd: cmd, done: make(chan struct{}), http: &http.Client{Timeout: 30 * time.Second}}
 	go func() {
@@ -59,16 +79,26 @@ func startEmulator(ctx context.Context, path string, latency time.Duration, logP
 		_ = logFile.Close()
 		close(e.done)
 	}()
+	return e, stdout, nil
+}
 
+// scanLines sends r's lines until r ends, then closes the channel.
+func scanLines(r io.Reader) <-chan string {
 	lines := make(chan string)
 	go func() {
-		sc := bufio.NewScanner(stdout)
+		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			lines <- sc.Text()
 		}
 		close(lines)
-		_, _ = io.Copy(io.Discard, stdout)
+		_, _ = io.Copy(io.Discard, r)
 	}()
+	return lines
+}
+
+// awaitEndpoint reads the endpoint and the API key from the emulator's lines.
+// When they do not come, it stops the emulator and says why.
+func (e *emulatorProc) awaitEndpoint(ctx context.Context, lines <-chan string, logPath string) error {
 	timeout := time.NewTimer(emulatorStartTimeout)
 	defer timeout.Stop()
 	for e.endpoint == "" || e.apiKey == "" {
@@ -76,7 +106,7 @@ func startEmulator(ctx context.Context, path string, latency time.Duration, logP
 		case line, ok := <-lines:
 			if !ok {
 				_ = e.stop()
-				return nil, fmt.Errorf("the emulator exited before it was listening: %s", tail(logPath, 10))
+				return fmt.Errorf("the emulator exited before it was listening: %s", tail(logPath, 10))
 			}
 			if v, found := strings.CutPrefix(line, "DOMAINTRUST_ENDPOINT="); found {
 				e.endpoint = v
@@ -86,19 +116,13 @@ func startEmulator(ctx context.Context, path string, latency time.Duration, logP
 			}
 		case <-timeout.C:
 			_ = e.stop()
-			return nil, errors.New("the emulator did not print its endpoint within " + emulatorStartTimeout.String())
+			return errors.New("the emulator did not print its endpoint within " + emulatorStartTimeout.String())
 		case <-ctx.Done():
 			_ = e.stop()
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 	}
-	go func() {
-		for line := range lines {
-			_ = line // whatever else it prints is of no interest
-		}
-	}()
-	e.base = strings.TrimSuffix(e.endpoint, "/api")
-	return e, nil
+	return nil
 }
 
 // stop asks the emulator to shut down gracefully and kills it if it does not.
@@ -127,11 +151,11 @@ type emulatorStats struct {
 
 func (e *emulatorProc) stats(ctx context.Context) (emulatorStats, error) {
 	var s emulatorStats
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.base+"/_emulator/stats", http.NoBody)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.base+"/_emulator/stats", http.NoBody) //nolint:gosec // G704: the loopback address that the emulator this benchmark started printed
 	if err != nil {
 		return s, err
 	}
-	resp, err := e.http.Do(req)
+	resp, err := e.http.Do(req) //nolint:gosec // G704: the loopback address that the emulator this benchmark started printed
 	if err != nil {
 		return s, fmt.Errorf("reading emulator stats: %w", err)
 	}
@@ -199,13 +223,13 @@ func (e *emulatorProc) createKey(ctx context.Context, description, expiry string
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.endpoint+"/keys", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.endpoint+"/keys", bytes.NewReader(body)) //nolint:gosec // G704: the loopback address that the emulator this benchmark started printed
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+e.apiKey)
-	resp, err := e.http.Do(req)
+	resp, err := e.http.Do(req) //nolint:gosec // G704: the loopback address that the emulator this benchmark started printed
 	if err != nil {
 		return fmt.Errorf("creating a key Terraform does not manage: %w", err)
 	}

@@ -121,53 +121,59 @@ func parseConfig(args []string) (config, error) {
 	if c.provider == "" || c.emulator == "" {
 		return c, errors.New("-provider and -emulator are required")
 	}
+	err := c.readEnv()
+	return c, err
+}
+
+// readEnv reads the BENCH_* environment variables into c and checks them.
+func (c *config) readEnv() error {
 	var err error
 	if c.ns, err = envInts("BENCH_NS", "100 500 1000"); err != nil {
-		return c, err
+		return err
 	}
 	if c.runs, err = envInt("BENCH_RUNS", 3); err != nil {
-		return c, err
+		return err
 	}
 	if c.parallelism, err = envInt("BENCH_PARALLELISM", 10); err != nil {
-		return c, err
+		return err
 	}
 	if c.refresh, err = envBool("BENCH_REFRESH", false); err != nil {
-		return c, err
+		return err
 	}
 	if c.latency, err = envDuration("BENCH_LATENCY", 50*time.Millisecond); err != nil {
-		return c, err
+		return err
 	}
 	if c.latencyNs, err = envInts("BENCH_LATENCY_NS", "500 1000"); err != nil {
-		return c, err
+		return err
 	}
 	if c.latencyRuns, err = envInt("BENCH_LATENCY_RUNS", c.runs); err != nil {
-		return c, err
+		return err
 	}
 	if c.accountKeys, err = envInt("BENCH_ACCOUNT_KEYS", 5000); err != nil {
-		return c, err
+		return err
 	}
 	if c.accountNs, err = envInts("BENCH_ACCOUNT_NS", "10"); err != nil {
-		return c, err
+		return err
 	}
 	if c.steps, err = envSteps("BENCH_STEPS"); err != nil {
-		return c, err
+		return err
 	}
 	if c.accountKeys > 0 && c.accountKeys < slices.Max(c.accountNs) {
-		return c, errors.New("BENCH_ACCOUNT_KEYS must be at least the largest of BENCH_ACCOUNT_NS")
+		return errors.New("BENCH_ACCOUNT_KEYS must be at least the largest of BENCH_ACCOUNT_NS")
 	}
 	if c.keep, err = envBool("BENCH_KEEP", false); err != nil {
-		return c, err
+		return err
 	}
 	for _, kv := range strings.Fields(os.Getenv("BENCH_TF_ENV")) {
 		if name, _, ok := strings.Cut(kv, "="); !ok || name == "" {
-			return c, fmt.Errorf("BENCH_TF_ENV: %q is not NAME=VALUE", kv)
+			return fmt.Errorf("BENCH_TF_ENV: %q is not NAME=VALUE", kv)
 		}
 		c.extraEnv = append(c.extraEnv, kv)
 	}
 	if c.runs < 1 || c.latencyRuns < 1 || c.parallelism < 1 {
-		return c, errors.New("BENCH_RUNS, BENCH_LATENCY_RUNS and BENCH_PARALLELISM must be at least 1")
+		return errors.New("BENCH_RUNS, BENCH_LATENCY_RUNS and BENCH_PARALLELISM must be at least 1")
 	}
-	return c, nil
+	return nil
 }
 
 func envInts(name, def string) ([]int, error) {

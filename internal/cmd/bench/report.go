@@ -165,6 +165,23 @@ func (b *bench) sides(pass string) sideGroups {
 func (b *bench) report() string {
 	var w strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&w, format+"\n", args...) }
+	b.reportHeader(p)
+	b.reportZeroLatency(p)
+	if b.cfg.latency > 0 {
+		b.reportLatency(p)
+	}
+	if b.cfg.accountKeys > 0 {
+		b.reportAccount(p)
+	}
+	b.reportTargets(p)
+	b.reportCommands(p)
+	b.reportMachine(p)
+	b.reportRuns(p)
+	return w.String()
+}
+
+// reportHeader is the title and how the runs were made.
+func (b *bench) reportHeader(p func(string, ...any)) {
 	refresh := "`-refresh=false`"
 	if b.cfg.refresh {
 		refresh = "refresh (Terraform's default)"
@@ -179,7 +196,10 @@ func (b *bench) report() string {
 		p("Extra environment for terraform and the provider (BENCH_TF_ENV): `%s`.", strings.Join(b.cfg.extraEnv, " "))
 	}
 	p("")
+}
 
+// reportZeroLatency is the main pass: wall time, peak RSS and CPU time of each side.
+func (b *bench) reportZeroLatency(p func(string, ...any)) {
 	g := b.sides(passMain)
 	p("### Zero latency")
 	p("")
@@ -205,48 +225,44 @@ func (b *bench) report() string {
 			secs(median(g.prov[k], emuCPUOf)), g.prov[k][0].provProcs)
 	}
 	p("")
+}
 
-	if b.cfg.latency > 0 {
-		lg := b.sides(passLatency)
-		p("### Emulator latency %v", b.cfg.latency)
-		p("")
-		p("Bound: `terraform_data` + %.1f × N × latency / parallelism (parallelism %d). %d run(s) per point, median reported.",
-			latencyFactor, b.cfg.parallelism, b.cfg.latencyRuns)
-		p("")
-		p("| Step | N | Provider (s) | `terraform_data` (s) | Framework floor (s) | N × latency / parallelism (s) | Bound (s) | Within bound | API requests / resource | Provider peak RSS |")
-		p("|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
-		for _, k := range lg.keys {
-			pm, tm, fm := median(lg.prov[k], wallOf), median(lg.tfdata[k], wallOf), median(lg.fw[k], wallOf)
-			ideal, bound := b.latencyBound(k.n, tm)
-			p("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |", k.step, k.n, secs(pm), secs(tm), secs(fm), secs(ideal),
-				secs(bound), yesNo(pm <= bound), requestsCell(lg.prov[k]), rssText(peakRSS(lg.prov[k])))
-		}
-		p("")
+// reportLatency is the pass with emulator latency, against its bound.
+func (b *bench) reportLatency(p func(string, ...any)) {
+	lg := b.sides(passLatency)
+	p("### Emulator latency %v", b.cfg.latency)
+	p("")
+	p("Bound: `terraform_data` + %.1f × N × latency / parallelism (parallelism %d). %d run(s) per point, median reported.",
+		latencyFactor, b.cfg.parallelism, b.cfg.latencyRuns)
+	p("")
+	p("| Step | N | Provider (s) | `terraform_data` (s) | Framework floor (s) | N × latency / parallelism (s) | Bound (s) | Within bound | API requests / resource | Provider peak RSS |")
+	p("|---|---:|---:|---:|---:|---:|---:|---|---|---:|")
+	for _, k := range lg.keys {
+		pm, tm, fm := median(lg.prov[k], wallOf), median(lg.tfdata[k], wallOf), median(lg.fw[k], wallOf)
+		ideal, bound := b.latencyBound(k.n, tm)
+		p("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |", k.step, k.n, secs(pm), secs(tm), secs(fm), secs(ideal),
+			secs(bound), yesNo(pm <= bound), requestsCell(lg.prov[k]), rssText(peakRSS(lg.prov[k])))
 	}
+	p("")
+}
 
-	if b.cfg.accountKeys > 0 {
-		ag := b.sides(passAccount)
-		p("### N managed keys in an account of %d keys, emulator latency %v", b.cfg.accountKeys, b.cfg.latency)
-		p("")
-		p("Before the runs, %d keys that Terraform does not manage are created in the account, so that it holds %d "+
-			"keys when the largest N is managed. %d run(s) per point, median reported.",
-			b.cfg.accountKeys-slices.Max(b.cfg.accountNs), b.cfg.accountKeys, b.cfg.latencyRuns)
-		p("")
-		p("| Step | N | Provider (s) | `terraform_data` (s) | Framework floor (s) | Provider / framework floor | API requests / resource | Provider peak RSS |")
-		p("|---|---:|---:|---:|---:|---:|---|---:|")
-		for _, k := range ag.keys {
-			pm, tm, fm := median(ag.prov[k], wallOf), median(ag.tfdata[k], wallOf), median(ag.fw[k], wallOf)
-			p("| %s | %d | %s | %s | %s | %.2f | %s | %s |", k.step, k.n, secs(pm), secs(tm), secs(fm), ratio(pm, fm),
-				requestsCell(ag.prov[k]), rssText(peakRSS(ag.prov[k])))
-		}
-		p("")
+// reportAccount is the pass with managed keys among many that Terraform does not manage.
+func (b *bench) reportAccount(p func(string, ...any)) {
+	ag := b.sides(passAccount)
+	p("### N managed keys in an account of %d keys, emulator latency %v", b.cfg.accountKeys, b.cfg.latency)
+	p("")
+	p("Before the runs, %d keys that Terraform does not manage are created in the account, so that it holds %d "+
+		"keys when the largest N is managed. %d run(s) per point, median reported.",
+		b.cfg.accountKeys-slices.Max(b.cfg.accountNs), b.cfg.accountKeys, b.cfg.latencyRuns)
+	p("")
+	p("| Step | N | Provider (s) | `terraform_data` (s) | Framework floor (s) | Provider / framework floor | API requests / resource | Provider peak RSS |")
+	p("|---|---:|---:|---:|---:|---:|---|---:|")
+	for _, k := range ag.keys {
+		pm, tm, fm := median(ag.prov[k], wallOf), median(ag.tfdata[k], wallOf), median(ag.fw[k], wallOf)
+		p("| %s | %d | %s | %s | %s | %.2f | %s | %s |", k.step, k.n, secs(pm), secs(tm), secs(fm), ratio(pm, fm),
+			requestsCell(ag.prov[k]), rssText(peakRSS(ag.prov[k])))
 	}
-
-	b.reportTargets(p)
-	b.reportCommands(p)
-	b.reportMachine(p)
-	b.reportRuns(p)
-	return w.String()
+	p("")
 }
 
 // latencyBound is what a step with emulator latency may take: the time

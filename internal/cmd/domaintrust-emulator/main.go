@@ -92,7 +92,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	emu, apiKey, ln, err := open(ctx, cfg, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "domaintrust-emulator:", err)
+		return exitError
+	}
+	srv := newServer(emu, cfg.latency, logger)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	announce(stdout, stderr, logger, cfg, ln.Addr(), apiKey)
+	if err := serveUntilDone(ctx, srv, served, logger); err != nil {
+		fmt.Fprintln(stderr, "domaintrust-emulator:", err)
+		return exitError
+	}
+	return exitOK
+}
 
+// open makes the emulator the flags describe, with its bootstrap admin, and
+// listens; it returns the bootstrap admin's API key.
+func open(ctx context.Context, cfg config, logger *slog.Logger) (*emulator.Emulator, string, net.Listener, error) {
 	emu, err := emulator.New(emulator.Options{
 		StatePath:        cfg.statePath,
 		FaultRate:        cfg.faultRate,
@@ -101,36 +119,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Logger:           logger,
 	})
 	if err != nil {
-		fmt.Fprintln(stderr, "domaintrust-emulator:", err)
-		return exitError
+		return nil, "", nil, err
 	}
 	boot, err := emu.Bootstrap(cfg.apiKey, cfg.productionAccess)
 	if err != nil {
-		fmt.Fprintln(stderr, "domaintrust-emulator:", err)
-		return exitError
+		return nil, "", nil, err
 	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", cfg.addr)
 	if err != nil {
-		fmt.Fprintln(stderr, "domaintrust-emulator:", err)
-		return exitError
+		return nil, "", nil, err
 	}
+	return emu, boot.APIKey, ln, nil
+}
 
-	srv := newServer(emu, cfg.latency, logger)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-
+// announce tells scripts, on stdout, and people, on stderr and in the log,
+// where the emulator listens and with which key.
+func announce(stdout, stderr io.Writer, logger *slog.Logger, cfg config, addr net.Addr, apiKey string) {
 	// One write, so a reader never sees the endpoint without the key. os.Stdout is unbuffered.
-	fmt.Fprintf(stdout, "DOMAINTRUST_ENDPOINT=http://%s/api\nDOMAINTRUST_API_KEY=%s\n", endpointHost(ln.Addr()), boot.APIKey)
+	fmt.Fprintf(stdout, "DOMAINTRUST_ENDPOINT=http://%s/api\nDOMAINTRUST_API_KEY=%s\n", endpointHost(addr), apiKey)
 	// The dashboard's address goes to stderr, for people: scripts read stdout's two lines.
-	dashboardURL := "http://" + endpointHost(ln.Addr()) + emulator.DashboardPath
+	dashboardURL := "http://" + endpointHost(addr) + emulator.DashboardPath
 	fmt.Fprintf(stderr, "Dashboard: %s (sign in with the DOMAINTRUST_API_KEY value)\n", dashboardURL)
-	logger.Info("serving the Domain Trust API emulator", "addr", ln.Addr().String(), "dashboard", dashboardURL, "state", cfg.statePath,
+	logger.Info("serving the Domain Trust API emulator", "addr", addr.String(), "dashboard", dashboardURL, "state", cfg.statePath,
 		"faultRate", cfg.faultRate, "lostResponseRate", cfg.lostResponseRate, "latency", cfg.latency)
+}
 
+// serveUntilDone waits until the server fails (served) or ctx is done, and
+// then shuts the server down within the grace period.
+func serveUntilDone(ctx context.Context, srv *http.Server, served <-chan error, logger *slog.Logger) error {
 	select {
 	case err := <-served:
-		fmt.Fprintln(stderr, "domaintrust-emulator:", err)
-		return exitError
+		return err
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
@@ -138,10 +157,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		fmt.Fprintln(stderr, "domaintrust-emulator: shutdown:", err)
-		return exitError
+		return fmt.Errorf("shutdown: %w", err)
 	}
-	return exitOK
+	return nil
 }
 
 func newServer(handler http.Handler, latency time.Duration, logger *slog.Logger) *http.Server {
