@@ -57,20 +57,43 @@ func (r *apiKeyResource) ConfigValidators(context.Context) []resource.ConfigVali
 // every key on every plan, so it reads only the attributes its case needs
 // and writes only what it changes (see attribute_access.go).
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	now := r.data.now()
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		planDestroy(ctx, now, req, resp)
+		return
 	}
-	var rotation types.Object
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation"), &rotation)...)
+	var rotation, sealCfg types.Object
+	getAttributes(ctx, req.Config, &resp.Diagnostics, map[string]any{"rotation": &rotation, "seal": &sealCfg})
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	now := r.data.now()
+	switch {
+	case req.State.Raw.IsNull():
+		planNewKeySecret(ctx, sealCfg, &resp.Plan, &resp.Diagnostics)
+	case !sealCfg.IsNull():
+		warnUnsealedImport(ctx, req, resp)
+	}
 	if rotation.IsNull() {
 		planFixedExpiration(ctx, now, req, resp)
 	} else {
-		planRotation(ctx, now, rotation, req, resp)
+		planRotation(ctx, now, rotation, sealCfg, req, resp)
 	}
+}
+
+// planDestroy warns when the key will be retired rather than deleted
+// (retire_after), saying until when it keeps working.
+func planDestroy(ctx context.Context, now time.Time, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state apiKeyModel
+	getAttributes(ctx, req.State, &resp.Diagnostics, map[string]any{
+		"id": &state.ID, "description": &state.Description, "expiration": &state.Expiration, "retire_after": &state.RetireAfter,
+	})
+	window, ok := retireWindow(state.RetireAfter)
+	expiry, okExpiry := state.Expiration.instant()
+	if !ok || !okExpiry || !expiry.After(now) {
+		return
+	}
+	resp.Diagnostics.AddWarning(retirementNotice(state.ID.ValueString(), state.Description.ValueString(), window,
+		state.RetireAfter.ValueString(), now, expiry))
 }
 
 // planFixedExpiration handles a configured expiration.
@@ -120,7 +143,7 @@ func priorKeyName(ctx context.Context, req resource.ModifyPlanRequest, diags *di
 
 // planRotation computes expiration under rotation and replaces the key once
 // it is inside its rotation window.
-func planRotation(ctx context.Context, now time.Time, rotation types.Object, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func planRotation(ctx context.Context, now time.Time, rotation, sealCfg types.Object, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var planned timestamp
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("expiration"), &planned)...)
 	rot, diags := rotationFrom(ctx, rotation)
@@ -132,6 +155,7 @@ func planRotation(ctx context.Context, now time.Time, rotation types.Object, req
 	if rot != nil && !req.State.Raw.IsNull() {
 		getAttributes(ctx, req.State, &resp.Diagnostics, map[string]any{
 			"created": &state.Created, "expiration": &state.Expiration, "rotation": &state.Rotation,
+			"retire_after": &state.RetireAfter,
 		})
 	}
 	created, okCreated := state.Created.instant()
@@ -160,15 +184,21 @@ func planRotation(ctx context.Context, now time.Time, rotation types.Object, req
 		return
 	}
 	id, description := priorKeyName(ctx, req, &resp.Diagnostics)
+	ending := "With lifecycle { create_before_destroy = true } the new key is created before the old one is deleted."
+	if window, ok := retireWindow(state.RetireAfter); ok {
+		end := retirementEnd(now, window, expiry)
+		ending = fmt.Sprintf("With lifecycle { create_before_destroy = true } the new key is created first. The old "+
+			"key is retired, not deleted: with retire_after = %s it keeps working until about %s, then expires.",
+			state.RetireAfter.ValueString(), end.UTC().Format(time.RFC3339))
+	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("rotation"), "API key will be rotated",
 		fmt.Sprintf("Domain Trust API key %s (%q) will be replaced by a new key: %s. The rotation rule is: replace "+
-			"once now >= expiration - rotate_before. With lifecycle { create_before_destroy = true } the new key "+
-			"is created before the old one is deleted.",
-			id, description, reason))
+			"once now >= expiration - rotate_before. %s", id, description, reason, ending))
 	for name, unknown := range map[string]attr.Value{
-		"expiration": timestampUnknown(), "id": types.StringUnknown(), "key": types.StringUnknown(), "created": timestampUnknown(),
+		"expiration": timestampUnknown(), "id": types.StringUnknown(), "created": timestampUnknown(),
 	} {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), unknown)...)
 	}
+	planNewKeySecret(ctx, sealCfg, &resp.Plan, &resp.Diagnostics)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expiration"))
 }

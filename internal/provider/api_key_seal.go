@@ -6,12 +6,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -114,13 +114,29 @@ func recipientOf(ctx context.Context, obj types.Object) (seal.Recipient, bool) {
 // planNewKeySecret sets what the plan of a new key (a create or a
 // replacement) shows of its secret: with seal, key is null and sealed_key
 // known after apply; without, the other way round.
-func planNewKeySecret(ctx context.Context, sealCfg types.Object, plan *tfsdk.Plan, diags *diag.Diagnostics) {
+func planNewKeySecret(ctx context.Context, sealCfg types.Object, plan attributeSetter, diags *diag.Diagnostics) {
 	plain, sealed := attr.Value(types.StringUnknown()), attr.Value(types.StringNull())
 	if !sealCfg.IsNull() {
 		plain, sealed = types.StringNull(), types.StringUnknown()
 	}
 	diags.Append(plan.SetAttribute(ctx, path.Root("key"), plain)...)
 	diags.Append(plan.SetAttribute(ctx, path.Root("sealed_key"), sealed)...)
+}
+
+// warnUnsealedImport says, on the plans of a key whose secret the state
+// never held (an imported key) but whose configuration seals it, that there
+// is nothing to seal until the key is replaced.
+func warnUnsealedImport(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var plain, sealed types.String
+	getAttributes(ctx, req.State, &resp.Diagnostics, map[string]any{"key": &plain, "sealed_key": &sealed})
+	if !plain.IsNull() || !sealed.IsNull() {
+		return
+	}
+	id, _ := priorKeyName(ctx, req, &resp.Diagnostics)
+	resp.Diagnostics.AddAttributeWarning(path.Root("seal"), "Imported key has nothing to seal",
+		"Terraform never had the secret of Domain Trust API key "+id+" (it was imported, and Domain Trust shows a "+
+			"secret only once, when the key is created), so `sealed_key` stays null until the key is replaced. "+
+			"Replace it (terraform apply -replace=ADDRESS) to mint a new key sealed for seal.recipient.")
 }
 
 // secretAttributes are key and sealed_key of a key just created with secret:

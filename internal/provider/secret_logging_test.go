@@ -12,37 +12,95 @@ import (
 	"time"
 )
 
-// TestAccSecretsNeverLogged runs create, update and destroy with TF_LOG=trace
-// through a real provider binary (dev_overrides), the way users run it, and
-// proves that neither the provider's API key nor the created key's value
-// appears anywhere in Terraform's log, which includes the provider's own.
-func TestAccSecretsNeverLogged(t *testing.T) {
+// binaryCLI runs the CLI under test in a work directory of its own against
+// a provider binary built from this tree and installed through
+// dev_overrides, the way users run it, with TF_LOG=trace written to logPath.
+// The in-process provider of tfCLI logs to the test, not to Terraform's
+// log; this one's log holds the provider's own output.
+type binaryCLI struct {
+	t         *testing.T
+	ctx       context.Context
+	work      string
+	logPath   string
+	cliConfig string
+	terraform string
+}
+
+func newBinaryCLI(t *testing.T) *binaryCLI {
+	t.Helper()
 	skipWithoutTFAcc(t)
-	t.Parallel()
-	env := newTestEnv(t, false)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+	t.Cleanup(cancel)
 	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, "terraform-provider-domaintrust"), "../..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	cliConfig := filepath.Join(dir, "terraformrc")
-	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
+	c := &binaryCLI{
+		t: t, ctx: ctx, work: filepath.Join(dir, "work"), logPath: filepath.Join(dir, "terraform.log"),
+		cliConfig: filepath.Join(dir, "terraformrc"), terraform: terraformPath(t),
+	}
+	writeFile(t, c.cliConfig, fmt.Sprintf(`provider_installation {
   dev_overrides {
     "domaintrust/domaintrust" = %q
   }
   direct {}
 }
 `, bin))
-	work := filepath.Join(dir, "work")
-	if err := os.Mkdir(work, 0o700); err != nil {
+	if err := os.Mkdir(c.work, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	logPath := filepath.Join(dir, "terraform.log")
+	return c
+}
+
+// write replaces the configuration.
+func (c *binaryCLI) write(config string) {
+	c.t.Helper()
+	writeFile(c.t, filepath.Join(c.work, "main.tf"), requiredProviders+config)
+}
+
+// run runs the CLI with args and returns what it printed, failing the test
+// if it fails.
+func (c *binaryCLI) run(args ...string) string {
+	c.t.Helper()
+	cmd := exec.CommandContext(c.ctx, c.terraform, args...)
+	cmd.Dir = c.work
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"TF_LOG=trace", "TF_LOG_PATH="+c.logPath, "TF_REATTACH_PROVIDERS=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		c.t.Fatalf("%s %v: %v\n%s", c.terraform, args, err, out)
+	}
+	return string(out)
+}
+
+// log is the trace log so far, checked to hold the provider's own output:
+// a search of a log without it would prove nothing.
+func (c *binaryCLI) log(providerSays ...string) string {
+	c.t.Helper()
+	raw, err := os.ReadFile(c.logPath)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, want := range providerSays {
+		if !strings.Contains(string(raw), want) {
+			c.t.Fatalf("the trace log (%d bytes) lacks %q: the provider's logs were not captured", len(raw), want)
+		}
+	}
+	return string(raw)
+}
+
+// TestAccSecretsNeverLogged runs create, update and destroy with TF_LOG=trace
+// through a real provider binary, and proves that neither the provider's
+// API key nor the created key's value appears anywhere in Terraform's log,
+// which includes the provider's own.
+func TestAccSecretsNeverLogged(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	cli := newBinaryCLI(t)
 	config := func(description string) string {
-		return requiredProviders + env.providerBlock() + fmt.Sprintf(`
+		return env.providerBlock() + fmt.Sprintf(`
 resource "domaintrust_api_key" "test" {
   environment = "testing"
   description = %q
@@ -50,36 +108,15 @@ resource "domaintrust_api_key" "test" {
 }
 `, description, env.future(30*day))
 	}
-	run := func(args ...string) {
-		t.Helper()
-		cmd := exec.CommandContext(ctx, terraformPath(t), args...)
-		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-			"TF_LOG=trace", "TF_LOG_PATH="+logPath, "TF_REATTACH_PROVIDERS=")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("terraform %v: %v\n%s", args, err, out)
-		}
-	}
 
-	writeFile(t, filepath.Join(work, "main.tf"), config("logged"))
-	run("apply", "-auto-approve", "-no-color")
-	secret := secretInState(t, filepath.Join(work, "terraform.tfstate"))
-	writeFile(t, filepath.Join(work, "main.tf"), config("logged, renamed"))
-	run("apply", "-auto-approve", "-no-color")
-	run("destroy", "-auto-approve", "-no-color")
+	cli.write(config("logged"))
+	cli.run("apply", "-auto-approve", "-no-color")
+	secret := secretInState(t, filepath.Join(cli.work, "terraform.tfstate"))
+	cli.write(config("logged, renamed"))
+	cli.run("apply", "-auto-approve", "-no-color")
+	cli.run("destroy", "-auto-approve", "-no-color")
 
-	raw, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := string(raw)
-	// The log must hold the provider's own trace output, or this test proves
-	// nothing.
-	for _, want := range []string{"created Domain Trust API key", "PATCH", "DELETE"} {
-		if !strings.Contains(log, want) {
-			t.Fatalf("the trace log (%d bytes) lacks %q: the provider's logs were not captured", len(log), want)
-		}
-	}
+	log := cli.log("created Domain Trust API key", "PATCH", "DELETE")
 	for name, value := range map[string]string{"the provider's API key": env.boot.APIKey, "the created key's value": secret} {
 		if n := strings.Count(log, value); n > 0 {
 			// Never print the value itself.

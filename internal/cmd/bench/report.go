@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
 
 // The targets the report checks (median wall times of the same run).
@@ -24,21 +26,15 @@ const (
 	refreshRequestBudget = 20
 )
 
-// Routes as the emulator's statistics name them.
-const (
-	routeGetKey   = "GET /keys/{id}"
-	routeListKeys = "GET /keys"
-)
-
 // writeRoute is the request a step sends once per resource; "" for refresh.
 func writeRoute(step string) string {
 	switch step {
 	case stepCreate:
-		return "POST /keys"
+		return emulator.RouteCreateKey
 	case stepUpdate:
-		return "PATCH /keys/{id}"
+		return emulator.RouteUpdateKey
 	case stepDestroy:
-		return "DELETE /keys/{id}"
+		return emulator.RouteDeleteKey
 	}
 	return ""
 }
@@ -50,7 +46,9 @@ func (b *bench) refreshes(step string) bool {
 }
 
 // readRequests is what the reads of a step cost.
-func readRequests(s sample) int64 { return s.routes[routeGetKey] + s.routes[routeListKeys] }
+func readRequests(s sample) int64 {
+	return s.routes[emulator.RouteGetKey] + s.routes[emulator.RouteListKeys]
+}
 
 type point struct {
 	step string
@@ -324,7 +322,7 @@ func (b *bench) reportTargets(p func(string, ...any)) {
 // credentialsCheck is the request the provider may send once per process, to
 // check its endpoint and key when it is configured: the "one extra per
 // provider process" the budget allows.
-const credentialsCheck = "GET /user"
+const credentialsCheck = emulator.RouteGetUser
 
 // reportRequestTarget: one write request per resource in every write step;
 // reads only where the step refreshes; at most one credentials check per
@@ -415,7 +413,7 @@ func (b *bench) reportRefreshRequestTarget(p func(string, ...any)) {
 	for _, k := range order {
 		s := worst[k]
 		cells = append(cells, fmt.Sprintf("%s N=%d: %d (%d GET /keys/{id}, %d GET /keys, %d GET /user)", k.pass, k.n,
-			readRequests(s)+s.routes[credentialsCheck], s.routes[routeGetKey], s.routes[routeListKeys], s.routes[credentialsCheck]))
+			readRequests(s)+s.routes[credentialsCheck], s.routes[emulator.RouteGetKey], s.routes[emulator.RouteListKeys], s.routes[credentialsCheck]))
 	}
 	if len(cells) == 0 {
 		p("- **Requests per refresh ≤ %d, counting the credentials check**: not measured.", refreshRequestBudget)
@@ -433,10 +431,10 @@ func (b *bench) reportRefreshRequestTarget(p func(string, ...any)) {
 		if s.side != sideProvider || s.pass != passAccount || !b.refreshes(s.step) {
 			continue
 		}
-		good := readRequests(s) <= int64(s.n) && s.routes[credentialsCheck] <= 1 && s.routes[routeListKeys] == 0
+		good := readRequests(s) <= int64(s.n) && s.routes[credentialsCheck] <= 1 && s.routes[emulator.RouteListKeys] == 0
 		ok = ok && good
 		cell := fmt.Sprintf("N=%d run %d: %d requests (%d GET /keys/{id}, %d GET /keys, %d GET /user)", s.n, s.run,
-			readRequests(s)+s.routes[credentialsCheck], s.routes[routeGetKey], s.routes[routeListKeys], s.routes[credentialsCheck])
+			readRequests(s)+s.routes[credentialsCheck], s.routes[emulator.RouteGetKey], s.routes[emulator.RouteListKeys], s.routes[credentialsCheck])
 		if !good {
 			cell = "**" + cell + "**"
 		}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 )
 
 // targetsBench has one run at N = 1000 on every side in which the provider
@@ -23,7 +25,7 @@ func targetsBench() *bench {
 				if w := writeRoute(step); w != "" {
 					s.routes[w], s.requests = n, n
 				} else {
-					s.routes[routeGetKey], s.routes[routeListKeys], s.requests = 15, 1, 16
+					s.routes[emulator.RouteGetKey], s.routes[emulator.RouteListKeys], s.requests = 15, 1, 16
 				}
 			}
 			b.samples = append(b.samples, s)
@@ -77,11 +79,11 @@ func TestReportTargets(t *testing.T) {
 			"API requests", ""},
 		{"a refresh over 20 requests", func(b *bench) {
 			s := b.sample(sideProvider, stepRefresh)
-			s.routes[routeGetKey], s.routes[credentialsCheck], s.requests = 19, 1, 21
+			s.routes[emulator.RouteGetKey], s.routes[credentialsCheck], s.requests = 19, 1, 21
 		}, "Requests per refresh", "main N=1000: 21 (19 GET /keys/{id}, 1 GET /keys, 1 GET /user)"},
 		{"a read in a step without refresh", func(b *bench) {
 			s := b.sample(sideProvider, stepUpdate)
-			s.routes[routeGetKey], s.requests = 1, s.requests+1
+			s.routes[emulator.RouteGetKey], s.requests = 1, s.requests+1
 		}, "API requests", ""},
 		{"a credentials check per provider process", func(b *bench) {
 			s := b.sample(sideProvider, stepRefresh)

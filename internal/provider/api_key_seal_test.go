@@ -1,0 +1,384 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/seal/sealtest"
+)
+
+// sealedKeyConfig is a key sealed for recipient, with the lifecycle a
+// consumer needs; body adds attributes.
+func sealedKeyConfig(env *testEnv, recipient, body string) string {
+	return keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "sealed"
+  expiration  = %q
+  seal = {
+    recipient = %q
+  }
+%s
+  lifecycle {
+    create_before_destroy = true
+  }`, env.future(30*day), recipient, body))
+}
+
+// checkSealedKeyWorks opens addr's sealed_key with k and proves that what
+// comes out authenticates, and that key is null; *opened gets the secret for
+// later searches. Nothing it reports holds the secret.
+func (e *testEnv) checkSealedKeyWorks(addr string, k *sealtest.Key, opened *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s not in state", addr)
+		}
+		if plain, ok := rs.Primary.Attributes["key"]; ok && plain != "" {
+			return fmt.Errorf("%s: key is set although the key is sealed (value withheld)", addr)
+		}
+		secret, err := k.TryOpen(rs.Primary.Attributes["sealed_key"])
+		if err != nil {
+			return fmt.Errorf("%s: sealed_key does not open with the %s key: %w", addr, k.Kind, err)
+		}
+		if !e.emu.Authenticates(secret) {
+			return fmt.Errorf("%s: sealed_key opens to a value that does not authenticate (value withheld)", addr)
+		}
+		if opened != nil {
+			*opened = secret
+		}
+		return nil
+	}
+}
+
+// TestAccAPIKey_sealed: for each kind of recipient, the key is created
+// sealed (key null in plan and state, sealed_key unknown, then set), opens
+// with the recipient's private key to a secret that authenticates; the same
+// recipient written with white space around it changes nothing; another
+// recipient, removing seal and adding it back each replace the key.
+func TestAccAPIKey_sealed(t *testing.T) {
+	t.Parallel()
+	for name, newKey := range map[string]func(testing.TB) *sealtest.Key{"sealed box": sealtest.SealedBox, "age": sealtest.Age} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, false)
+			first, second := newKey(t), newKey(t)
+			var ids []string
+			captureID := func(s *terraform.State) error {
+				ids = append(ids, s.RootModule().Resources[keyAddr].Primary.ID)
+				return nil
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				CheckDestroy:             env.checkNoKeysLeft,
+				Steps: []resource.TestStep{
+					{
+						Config: sealedKeyConfig(env, first.Recipient, ""),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
+							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("sealed_key")),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
+						},
+						Check: resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID),
+					},
+					{
+						Config:           sealedKeyConfig(env, "  "+first.Recipient+"\n", ""),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)}},
+						Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID),
+					},
+					{
+						Config:           sealedKeyConfig(env, second.Recipient, ""),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy)}},
+						Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, second, nil), captureID, env.checkKeyCount(1)),
+					},
+					{
+						// Without seal the next key's secret is in state again.
+						Config: keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "sealed"
+  expiration  = %q
+  lifecycle {
+    create_before_destroy = true
+  }`, env.future(30*day))),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key")),
+							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("sealed_key"), knownvalue.Null()),
+						}},
+						Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), captureID),
+					},
+					{
+						Config:           sealedKeyConfig(env, first.Recipient, ""),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy)}},
+						Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID, env.checkKeyCount(1)),
+					},
+				},
+			})
+			if len(ids) != 5 || ids[0] != ids[1] || ids[1] == ids[2] || ids[2] == ids[3] || ids[3] == ids[4] {
+				t.Errorf("key ids per step %v: want the second step to keep the first key and every later one to replace it", ids)
+			}
+		})
+	}
+}
+
+// TestAccAPIKey_sealedRotation: every key a rotation creates is sealed, for
+// the same recipient, and the old key's sealed value no longer works.
+func TestAccAPIKey_sealedRotation(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	k := sealtest.Age(t)
+	cfg := keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "rotating, sealed"
+  rotation = {
+    period        = "2160h"
+    rotate_before = "336h"
+  }
+  seal = {
+    recipient = %q
+  }
+  lifecycle {
+    create_before_destroy = true
+  }`, k.Recipient))
+	var before, after string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		CheckDestroy:             env.checkNoKeysLeft,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: env.checkSealedKeyWorks(keyAddr, k, &before)},
+			{
+				PreConfig: func() { env.clock.Advance(77 * day) },
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
+					plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("sealed_key")),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					env.checkSealedKeyWorks(keyAddr, k, &after),
+					func(*terraform.State) error {
+						if before == after {
+							return fmt.Errorf("the rotation sealed the old secret again")
+						}
+						if env.emu.Authenticates(before) {
+							return fmt.Errorf("the rotated-out key still authenticates")
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_sealedImport: a key imported into a configuration with seal
+// is not replaced for it: the plan warns that sealed_key stays null until
+// the key is replaced, and a replacement then seals the new key.
+func TestAccAPIKey_sealedImport(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	k := sealtest.SealedBox(t)
+	expiry := env.clock.Now().Add(30 * day).UTC().Truncate(1e9)
+	existing, _ := env.issueKey(env.boot.UserID, testingKey("sealed", expiry))
+	cfg := keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "sealed"
+  expiration  = %q
+  seal = {
+    recipient = %q
+  }`, rfc3339(expiry), k.Recipient))
+	cli := newTFCLI(t, env)
+	cli.write(cfg + fmt.Sprintf(`
+import {
+  to = domaintrust_api_key.test
+  id = %q
+}
+`, existing.ID))
+	out := cli.mustRun("apply", "-auto-approve")
+	expectOutput(t, out, "Imported key has nothing to seal", "`sealed_key` stays null until the key is replaced",
+		"Resources: 1 imported, 0 added, 1 changed, 0 destroyed.")
+	if in := cli.stateInstance(keyAddr); in.str("id") != existing.ID || in.str("sealed_key") != "" {
+		t.Errorf("after the import: id %q, sealed_key %q; want %s and null", in.str("id"), in.str("sealed_key"), existing.ID)
+	}
+	cli.mustRun("apply", "-auto-approve", "-replace="+keyAddr)
+	in := cli.stateInstance(keyAddr)
+	secret := k.Open(t, in.str("sealed_key"))
+	if !env.emu.Authenticates(secret) || in.str("id") == existing.ID {
+		t.Errorf("after -replace: a new key %s whose sealed value authenticates was expected", in.str("id"))
+	}
+	cli.mustRun("destroy", "-auto-approve")
+}
+
+// TestProtocolSealFailureLeavesNoKey: a create whose secret cannot be sealed
+// (a recipient that escaped validation) fails, and the key it created is
+// deleted, not left working with nobody to use it.
+func TestProtocolSealFailureLeavesNoKey(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	p := env.protocol(t)
+	s := p.keySchema()
+	sealType := s.ValueType().(tftypes.Object).AttributeTypes["seal"].(tftypes.Object)
+	badSeal := tftypes.NewValue(sealType, map[string]tftypes.Value{"recipient": stringValue("not a recipient")})
+	values := map[string]tftypes.Value{
+		"environment": stringValue("testing"), "description": stringValue("unsealable"),
+		"expiration": stringValue(env.future(30 * day)), "seal": badSeal,
+	}
+	planned := map[string]tftypes.Value{
+		"id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue), "user_id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+		"created": tftypes.NewValue(tftypes.String, tftypes.UnknownValue), "sealed_key": tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+	}
+	for k, v := range values {
+		planned[k] = v
+	}
+	resp, err := p.srv.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: keyType, PriorState: dynamicOf(t, tftypes.NewValue(s.ValueType(), nil)),
+		PlannedState: p.dynamic(s, planned), Config: p.dynamic(s, values),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireErrorAt(t, resp.Diagnostics, tftypes.NewAttributePath().WithAttributeName("seal"), "Invalid seal recipient")
+	if ids := env.liveKeyIDs(); len(ids) != 0 {
+		t.Errorf("keys left behind: %v", ids)
+	}
+	if st := p.attributes(s, resp.NewState); st != nil && str(t, st["id"]) != "<null>" {
+		t.Errorf("state holds key %s after the failed create", str(t, st["id"]))
+	}
+	if n := env.stats().ByRoute["POST /keys"]; n != 1 {
+		t.Errorf("%d creates, want 1", n)
+	}
+	if strings.Contains(diagnosticsText(resp.Diagnostics), "dtk_") {
+		t.Error("the diagnostics hold what looks like a key value")
+	}
+}
+
+// TestAccSealedKeysNeverInPlaintext creates a key sealed for each kind of
+// recipient through a real provider binary with TF_LOG=trace, plans to a
+// plan file, shows plan and state as JSON, replaces both keys and destroys
+// them. Every sealed_key opens, outside Terraform, to a secret that
+// authenticates; and no secret appears in anything Terraform printed, in
+// its trace log, or in any file it wrote (state, backups, the plan file's
+// entries).
+func TestAccSealedKeysNeverInPlaintext(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	cli := newBinaryCLI(t)
+	keys := map[string]*sealtest.Key{"box": sealtest.SealedBox(t), "age": sealtest.Age(t)}
+	var config strings.Builder
+	config.WriteString(env.providerBlock())
+	for name, k := range keys {
+		fmt.Fprintf(&config, `
+resource "domaintrust_api_key" %q {
+  environment = "testing"
+  description = "sealed for %s"
+  expiration  = %q
+  seal = {
+    recipient = %q
+  }
+}
+
+output "%s_sealed" {
+  value = domaintrust_api_key.%s.sealed_key
+}
+`, name, k.Kind, env.future(30*day), k.Recipient, name, name)
+	}
+	cli.write(config.String())
+	statePath := filepath.Join(cli.work, "terraform.tfstate")
+	var printed strings.Builder
+	secrets := map[string]string{}
+	openAll := func(round string) {
+		t.Helper()
+		for name, k := range keys {
+			attrs := stateAttributes(t, statePath, "domaintrust_api_key", name)
+			if attrs["key"] != nil {
+				t.Errorf("%s: key is set in state although the key is sealed (value withheld)", name)
+			}
+			sealed, _ := attrs["sealed_key"].(string)
+			secret := k.Open(t, sealed)
+			if !env.emu.Authenticates(secret) {
+				t.Errorf("%s (%s): the sealed secret does not authenticate", name, round)
+			}
+			// The state file is JSON: an age file's line breaks are escaped.
+			if inJSON := string(mustJSON(t, sealed)); !strings.Contains(readFile(t, statePath), inJSON[1:len(inJSON)-1]) {
+				t.Fatalf("%s: the state file lacks the sealed_key it holds: the search is broken", name)
+			}
+			secrets[name+" "+round] = secret
+		}
+	}
+
+	printed.WriteString(cli.run("plan", "-out=tfplan", "-no-color"))
+	printed.WriteString(cli.run("show", "-json", "tfplan"))
+	printed.WriteString(cli.run("apply", "-no-color", "tfplan"))
+	printed.WriteString(cli.run("show", "-json"))
+	printed.WriteString(cli.run("output", "-json"))
+	openAll("created")
+	printed.WriteString(cli.run("apply", "-auto-approve", "-no-color", "-replace=domaintrust_api_key.box", "-replace=domaintrust_api_key.age"))
+	printed.WriteString(cli.run("show", "-json"))
+	openAll("replaced")
+	printed.WriteString(cli.run("destroy", "-auto-approve", "-no-color"))
+
+	log := cli.log("created Domain Trust API key")
+	for what, secret := range secrets {
+		if strings.Contains(printed.String(), secret) {
+			t.Errorf("the secret of the key %s appears in what Terraform printed", what)
+		}
+		if strings.Contains(log, secret) {
+			t.Errorf("the secret of the key %s appears in the TF_LOG=trace log", what)
+		}
+		for _, file := range filesContaining(t, cli.work, secret) {
+			t.Errorf("%s holds the secret of the key %s", file, what)
+		}
+	}
+	if len(secrets) != 4 {
+		t.Errorf("%d secrets opened, want 4", len(secrets))
+	}
+	env.checkEveryCreatedKeyDeleted(t)
+}
+
+// stateAttributes is the attributes of the resource typ.name in the state
+// file at path.
+func stateAttributes(t *testing.T, path, typ, name string) map[string]any {
+	t.Helper()
+	var state struct {
+		Resources []struct {
+			Type, Name string
+			Instances  []struct {
+				Attributes map[string]any `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, path)), &state); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range state.Resources {
+		if r.Type == typ && r.Name == name && len(r.Instances) == 1 {
+			return r.Instances[0].Attributes
+		}
+	}
+	t.Fatalf("no single instance of %s.%s in %s", typ, name, path)
+	return nil
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
