@@ -66,6 +66,14 @@ func TestREADMEMakeTargetsExist(t *testing.T) {
 	}
 }
 
+// TestREADMEIsOnePage: the README is one page for a newcomer (under 200
+// lines); how-to material belongs in the guides and the emulator's page.
+func TestREADMEIsOnePage(t *testing.T) {
+	if n := strings.Count(readRepoFile(t, "README.md"), "\n"); n >= 200 {
+		t.Errorf("README.md has %d lines; keep it under 200 and move how-to material into a guide", n)
+	}
+}
+
 // TestREADMELinksResolve: every relative link of the README points at a file
 // or directory of the repository.
 func TestREADMELinksResolve(t *testing.T) {

@@ -25,6 +25,8 @@
 # that no longer exists fails the check, so the list cannot go stale.
 VALIDATE_EXCLUDE="
 examples/resources/domaintrust_api_key/resource-time-rotating.tf  needs hashicorp/time (time_rotating)
+examples/guides/delivering-sealed-keys/github-actions/github.tf   needs integrations/github (github_actions_secret)
+examples/guides/delivering-sealed-keys/github-actions/key.tf      its recipient comes from github.tf; TestAccGuideDeliveringSealedKeys runs it
 "
 # Files that need a newer CLI than the one running: validated only where the
 # CLI has the feature. A path, the first Terraform and the first OpenTofu

@@ -70,8 +70,11 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	switch {
 	case req.State.Raw.IsNull():
 		planNewKeySecret(ctx, sealCfg, &resp.Plan, &resp.Diagnostics)
-	case !sealCfg.IsNull():
-		warnUnsealedImport(ctx, req, resp)
+	default:
+		explainSealReplacement(ctx, sealCfg, req, resp)
+		if !sealCfg.IsNull() {
+			warnUnsealedImport(ctx, req, resp)
+		}
 	}
 	if rotation.IsNull() {
 		planFixedExpiration(ctx, now, req, resp)

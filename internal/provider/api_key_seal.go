@@ -77,16 +77,44 @@ func sealRequiresReplace() planmodifier.Object {
 		"state never held the key's secret (an imported key)."
 	return objectplanmodifier.RequiresReplaceIf(
 		func(ctx context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
-			if sameRecipient(ctx, req.StateValue, req.PlanValue) {
-				return
-			}
-			var plain, sealed types.String
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("key"), &plain)...)
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("sealed_key"), &sealed)...)
-			resp.RequiresReplace = !plain.IsNull() || !sealed.IsNull()
+			resp.RequiresReplace = sealForcesReplacement(ctx, req.State, req.StateValue, req.PlanValue, &resp.Diagnostics)
 		},
 		description, description,
 	)
+}
+
+// sealForcesReplacement is the rule sealRequiresReplace applies, and the plan
+// explains: seal changes from prior to planned on a key whose secret, plain
+// or sealed, is in state.
+func sealForcesReplacement(ctx context.Context, state attributeSource, prior, planned types.Object, diags *diag.Diagnostics) bool {
+	if prior.Equal(planned) || sameRecipient(ctx, prior, planned) {
+		return false
+	}
+	var plain, sealed types.String
+	getAttributes(ctx, state, diags, map[string]any{"key": &plain, "sealed_key": &sealed})
+	return !plain.IsNull() || !sealed.IsNull()
+}
+
+// explainSealReplacement says, on the plan that replaces a key for its
+// seal, why: a secret is shown once, so the old one cannot be sealed again.
+func explainSealReplacement(ctx context.Context, sealCfg types.Object, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var prior types.Object
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("seal"), &prior)...)
+	if !sealForcesReplacement(ctx, req.State, prior, sealCfg, &resp.Diagnostics) {
+		return
+	}
+	id, _ := priorKeyName(ctx, req, &resp.Diagnostics)
+	what := "is given another recipient"
+	switch {
+	case prior.IsNull():
+		what = "is sealed from now on"
+	case sealCfg.IsNull():
+		what = "is no longer sealed"
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("seal"), "API key will be replaced for its seal",
+		"Domain Trust API key "+id+" "+what+", so it is replaced by a new key: Domain Trust shows a key's secret only "+
+			"once, when the key is created, so the provider cannot seal the current secret for another recipient, "+
+			"or hand it out unsealed. The new key's secret goes to `sealed_key` with seal, to `key` without.")
 }
 
 // sameRecipient reports whether two seal values name the same recipient,

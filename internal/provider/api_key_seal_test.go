@@ -382,3 +382,33 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(raw)
 }
+
+// TestAccAPIKey_sealReplacementIsExplained: the plan that replaces a key for
+// its seal says why, in words, beside Terraform's "forces replacement".
+func TestAccAPIKey_sealReplacementIsExplained(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false)
+	k := sealtest.SealedBox(t)
+	cli := newTFCLI(t, env)
+	cli.write(keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = "sealed"
+  expiration  = %q
+  lifecycle {
+    create_before_destroy = true
+  }`, env.future(30*day))))
+	cli.mustRun("apply", "-auto-approve")
+	id := cli.stateInstance(keyAddr).str("id")
+	cli.write(sealedKeyConfig(env, k.Recipient, ""))
+	out := cli.mustRun("plan")
+	expectOutput(t, out, "# forces replacement", "Warning: API key will be replaced for its seal",
+		"Domain Trust API key "+id+" is sealed from now on, so it is replaced by a new key")
+	cli.mustRun("apply", "-auto-approve")
+	cli.write(sealedKeyConfig(env, sealtest.SealedBox(t).Recipient, ""))
+	expectOutput(t, cli.mustRun("plan"), "is given another recipient, so it is replaced by a new key")
+	cli.write(sealedKeyConfig(env, " "+k.Recipient+" ", ""))
+	if out := cli.mustRun("plan"); strings.Contains(out, "replaced for its seal") {
+		t.Errorf("the same recipient, written differently, is explained as a replacement:\n%s", out)
+	}
+	cli.mustRun("destroy", "-auto-approve")
+}

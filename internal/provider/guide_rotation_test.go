@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 const rotationGuideKey = "domaintrust_api_key.scoring"
@@ -222,6 +223,35 @@ func TestAccGuideZeroDowntimeRotation(t *testing.T) {
 		} else {
 			t.Logf("as expected without create_before_destroy: %v", err)
 		}
+		cli.mustRun("destroy", "-auto-approve", "-input=false")
+	})
+
+	// The grace window, for consumers Terraform does not update: after the
+	// rotation the old key still works, for 24 hours and no longer.
+	t.Run("grace_window", func(t *testing.T) {
+		env := newTestEnv(t, true)
+		env.useEnvCredentials(t)
+		cli := newTFCLI(t, env)
+		cli.copyGuideExample("zero-downtime-rotation/grace-window", "main.tf")
+		cli.mustRun("apply", "-auto-approve", "-input=false")
+		first := cli.stateInstance(rotationGuideKey)
+		env.clock.Advance(77 * day)
+		out := cli.mustRun("apply", "-auto-approve", "-input=false")
+		expectOutput(t, out, "The old key is retired, not deleted: with retire_after = 24h it keeps working until about",
+			"Warning: API key retired, not deleted")
+		second := cli.stateInstance(rotationGuideKey)
+		if !env.emu.Authenticates(first.key()) || !env.emu.Authenticates(second.key()) {
+			t.Fatal("right after the rotation both keys must work")
+		}
+		env.clock.Advance(24*time.Hour - time.Minute)
+		if !env.emu.Authenticates(first.key()) {
+			t.Error("the old key stopped working inside its 24h window")
+		}
+		env.clock.Advance(time.Minute + time.Second)
+		if env.emu.Authenticates(first.key()) {
+			t.Error("the old key still works after its 24h window")
+		}
+		cli.expectEmptyPlan()
 		cli.mustRun("destroy", "-auto-approve", "-input=false")
 	})
 }

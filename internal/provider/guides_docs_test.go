@@ -14,11 +14,13 @@ import (
 // reader copies is what the test ran.
 var guideExamples = map[string][]string{
 	"ci-pipeline-keys":        {"ci-pipeline-keys/main.tf", "ci-pipeline-keys/deliver-key.sh"},
-	"zero-downtime-rotation":  {"zero-downtime-rotation/main.tf", "zero-downtime-rotation/deliver-key.sh"},
+	"zero-downtime-rotation":  {"zero-downtime-rotation/main.tf", "zero-downtime-rotation/deliver-key.sh", "zero-downtime-rotation/grace-window/main.tf"},
 	"adopting-dashboard-keys": {"adopting-dashboard-keys/query/main.tf", "adopting-dashboard-keys/query/keys.tfquery.hcl", "adopting-dashboard-keys/find/main.tf", "adopting-dashboard-keys/one-key/main.tf", "adopting-dashboard-keys/many-keys/main.tf", "adopting-dashboard-keys/many-keys/dashboard-keys.tfvars"},
 	"auditing-keys":           {"auditing-keys/main.tf"},
 	"testing-offline":         {"testing-offline/main.tf", "testing-offline/tests/emulator.tftest.hcl", "testing-offline/tests/compare-ids/main.tf", "testing-offline/tests/mock.tftest.hcl", "testing-offline/test-against-emulator.sh"},
 	"relative-expiration":     {"relative-expiration/main.tf"},
+	"delivering-sealed-keys": {"delivering-sealed-keys/github-actions/key.tf", "delivering-sealed-keys/github-actions/github.tf",
+		"delivering-sealed-keys/age/main.tf"},
 	"responding-to-a-leaked-key": {"responding-to-a-leaked-key/revoke/main.tf", "responding-to-a-leaked-key/replace/main.tf",
 		"responding-to-a-leaked-key/check/main.tf"},
 }
