@@ -144,6 +144,27 @@ func priorKeyName(ctx context.Context, req resource.ModifyPlanRequest, diags *di
 	return state.ID.ValueString(), state.Description.ValueString()
 }
 
+// warnRotation says that the key in state will be rotated, why, and what
+// becomes of the old key (ending).
+func warnRotation(ctx context.Context, reason, ending string, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	id, description := priorKeyName(ctx, req, &resp.Diagnostics)
+	resp.Diagnostics.AddAttributeWarning(path.Root("rotation"), "API key will be rotated",
+		fmt.Sprintf("Domain Trust API key %s (%q) will be replaced by a new key: %s. The rotation rule is: replace "+
+			"once now >= expiration - rotate_before. %s", id, description, reason, ending))
+}
+
+// rotationEnding says what a rotation does with the old key, which expires
+// at expiry: deletes it, or with retire_after retires it.
+func rotationEnding(now, expiry time.Time, retireAfter types.String) string {
+	window, ok := retireWindow(retireAfter)
+	if !ok {
+		return "With lifecycle { create_before_destroy = true } the new key is created before the old one is deleted."
+	}
+	return fmt.Sprintf("With lifecycle { create_before_destroy = true } the new key is created first. The old key is "+
+		"retired, not deleted: with retire_after = %s it keeps working until about %s, then expires.",
+		retireAfter.ValueString(), retirementEnd(now, window, expiry).UTC().Format(time.RFC3339))
+}
+
 // planRotation computes expiration under rotation and replaces the key once
 // it is inside its rotation window.
 func planRotation(ctx context.Context, now time.Time, rotation, sealCfg types.Object, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -186,17 +207,7 @@ func planRotation(ctx context.Context, now time.Time, rotation, sealCfg types.Ob
 		setChanged(ctx, &resp.Plan, &resp.Diagnostics, []attributeUpdate{{"expiration", planned, next}})
 		return
 	}
-	id, description := priorKeyName(ctx, req, &resp.Diagnostics)
-	ending := "With lifecycle { create_before_destroy = true } the new key is created before the old one is deleted."
-	if window, ok := retireWindow(state.RetireAfter); ok {
-		end := retirementEnd(now, window, expiry)
-		ending = fmt.Sprintf("With lifecycle { create_before_destroy = true } the new key is created first. The old "+
-			"key is retired, not deleted: with retire_after = %s it keeps working until about %s, then expires.",
-			state.RetireAfter.ValueString(), end.UTC().Format(time.RFC3339))
-	}
-	resp.Diagnostics.AddAttributeWarning(path.Root("rotation"), "API key will be rotated",
-		fmt.Sprintf("Domain Trust API key %s (%q) will be replaced by a new key: %s. The rotation rule is: replace "+
-			"once now >= expiration - rotate_before. %s", id, description, reason, ending))
+	warnRotation(ctx, reason, rotationEnding(now, expiry, state.RetireAfter), req, resp)
 	for name, unknown := range map[string]attr.Value{
 		"expiration": timestampUnknown(), "id": types.StringUnknown(), "created": timestampUnknown(),
 	} {

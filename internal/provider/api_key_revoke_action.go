@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -77,27 +78,30 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 	progress("Deleting Domain Trust API key %s at %s", id, a.data.apiEndpoint())
 	alreadyGone, err := a.data.deleteKey(ctx, id)
 	switch {
-	case err == nil && !alreadyGone:
-		progress("Domain Trust accepted the deletion of API key %s; checking that it is gone", id)
-	case err == nil:
-		if cfg.AllowMissing.ValueBool() {
-			progress("Domain Trust API key %s does not exist; nothing to revoke (allow_missing = true)", id)
-			return
-		}
+	case err != nil:
+		resp.Diagnostics.Append(a.data.apiErrorDiagnostics(ctx, "revoke Domain Trust API key "+id, err)...)
+		return
+	case alreadyGone && cfg.AllowMissing.ValueBool():
+		progress("Domain Trust API key %s does not exist; nothing to revoke (allow_missing = true)", id)
+		return
+	case alreadyGone:
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "API key not found",
 			fmt.Sprintf("Domain Trust has no API key %s that the provider's API key may see: the id is wrong, the "+
 				"key belongs to another organization (or, for a member, to another user), or it was deleted already. "+
 				"Nothing was deleted. Set allow_missing = true to accept a key that is already gone.", id))
 		return
-	default:
-		resp.Diagnostics.Append(a.data.apiErrorDiagnostics(ctx, "revoke Domain Trust API key "+id, err)...)
-		return
 	}
+	progress("Domain Trust accepted the deletion of API key %s; checking that it is gone", id)
+	a.confirmRevoked(ctx, id, progress, &resp.Diagnostics)
+}
 
-	_, err = a.data.getKey(ctx, id)
+// confirmRevoked reads the key back after Domain Trust accepted its
+// deletion: only a proven 404 confirms it gone.
+func (a *revokeAPIKeyAction) confirmRevoked(ctx context.Context, id string, progress func(string, ...any), diags *diag.Diagnostics) {
+	_, err := a.data.getKey(ctx, id)
 	switch {
 	case err == nil:
-		resp.Diagnostics.AddError("API key still exists after revoking",
+		diags.AddError("API key still exists after revoking",
 			fmt.Sprintf("Domain Trust accepted the deletion of API key %s, but still shows the key. Check it in the "+
 				"Domain Trust dashboard and revoke it there if it is listed.", id))
 	case a.data.provenNotFound(ctx, err):
@@ -108,16 +112,16 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 			"gone. Check the key in the Domain Trust dashboard."
 		if client.IsUnauthorized(err) {
 			// Revoking the very key the provider authenticates with ends here.
-			resp.Diagnostics.AddError("Could not confirm that API key "+id+" is revoked",
+			diags.AddError("Could not confirm that API key "+id+" is revoked",
 				unconfirmed+" Reading it back was refused with 401 Unauthorized: if "+id+" is the key the provider "+
 					"itself uses, it no longer works, and the provider needs a new key.")
 			return
 		}
 		if problem := a.data.checkEndpoint(ctx); problem != nil {
-			resp.Diagnostics.Append(problem.diagnostics("Could not confirm that API key "+id+" is revoked", unconfirmed)...)
+			diags.Append(problem.diagnostics("Could not confirm that API key "+id+" is revoked", unconfirmed)...)
 			return
 		}
-		resp.Diagnostics.AddError("Could not confirm that API key "+id+" is revoked",
+		diags.AddError("Could not confirm that API key "+id+" is revoked",
 			fmt.Sprintf("%s\n\nThe answer was: %v", unconfirmed, err))
 	}
 }
