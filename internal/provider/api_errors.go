@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,8 +14,10 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
 )
 
-// How API errors become diagnostics: one place for every message a failed
-// call gives, the endpoint proof's included.
+// How API errors become diagnostics: the words of every message a failed
+// call gives, the endpoint proof's included. Which message applies to a 404
+// depends on the endpoint proof, which providerData.apiErrorDiagnostics
+// consults (provider_data.go).
 
 // fieldPaths maps the API's problem locations to the attributes users write.
 var fieldPaths = map[string]path.Path{
@@ -26,21 +27,15 @@ var fieldPaths = map[string]path.Path{
 	"body.key.userID":      path.Root("user_id"),
 }
 
-// apiErrorDiagnostics explains err, an error of an API call made to do
-// action (it completes "Could not ..."), as diagnostics that say what went
-// wrong and what to do. A 404 needs what only this provider instance knows:
-// whether its endpoint has proven to be the Domain Trust API. A 404 from an
+// notFoundDiagnostics explains a 404 from endpoint. problem is what the
+// endpoint proof found (nil once the endpoint is proven): a 404 from an
 // endpoint that is not proven is explained as the endpoint problem it most
 // likely is.
-func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
-		return describeAPIError(action, err, d.endpoint)
-	}
+func notFoundDiagnostics(action string, apiErr *client.Error, endpoint string, problem *endpointProblem) diag.Diagnostics {
 	unchanged := fmt.Sprintf("The answer was %v. A wrong endpoint answers 404 too, so the provider takes a 404 "+
 		"to mean \"no such key\" only from an endpoint proven to be the Domain Trust API. Nothing was changed, and "+
-		"state is left as it was.", err)
-	if problem := d.checkEndpoint(ctx); problem != nil {
+		"state is left as it was.", apiErr)
+	if problem != nil {
 		return problem.diagnostics("Could not "+action, unchanged)
 	}
 	if apiErr.Body != client.BodyProblem {
@@ -48,26 +43,23 @@ func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, e
 			fmt.Sprintf("%s\n\nThe endpoint %s is the Domain Trust API, but this 404 came as %s rather than the "+
 				"API's problem document: a proxy or load balancer between Terraform and Domain Trust may have "+
 				"answered. Run Terraform again; if it persists, check what sits in front of the API.",
-				unchanged, d.endpoint, apiErr.Body))
+				unchanged, endpoint, apiErr.Body))
 	}
-	return describeAPIError(action, err, d.endpoint)
+	return describeAPIError(action, apiErr, endpoint)
 }
 
-// listKeysDiagnostics explains a failed listing: a user_id the API does not
-// know (proven so) at that attribute, anything else as every API error.
-func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKeysInput, err error) diag.Diagnostics {
-	if in.UserID != "" && d.provenNotFound(ctx, err) {
-		var diags diag.Diagnostics
-		diags.AddAttributeError(path.Root("user_id"), "User not found",
-			fmt.Sprintf("Domain Trust knows no user %s in the organization of the provider's API key. "+
-				"An admin can list the keys of users of their own organization only.", in.UserID))
-		return diags
-	}
-	return d.apiErrorDiagnostics(ctx, "list Domain Trust API keys", err)
+// userNotFoundDiagnostics explains a listing of the keys of a user the API
+// proved it does not know.
+func userNotFoundDiagnostics(userID string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.AddAttributeError(path.Root("user_id"), "User not found",
+		fmt.Sprintf("Domain Trust knows no user %s in the organization of the provider's API key. "+
+			"An admin can list the keys of users of their own organization only.", userID))
+	return diags
 }
 
-// describeAPIError is apiErrorDiagnostics for every answer but a 404, which
-// only the provider data can judge: call apiErrorDiagnostics. endpoint is
+// describeAPIError explains every answer but a 404, which only the provider
+// data can judge: callers call providerData.apiErrorDiagnostics. endpoint is
 // the API's base URL the error came from.
 func describeAPIError(action string, err error, endpoint string) diag.Diagnostics {
 	var diags diag.Diagnostics

@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 )
@@ -13,12 +12,6 @@ import (
 // A key's resource identity (Terraform 1.12+, OpenTofu 1.12+) is its id: the
 // one value that names a key across Domain Trust, state, import blocks and
 // the list resource's results.
-
-var _ resource.ResourceWithIdentity = (*apiKeyResource)(nil)
-
-func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = apiKeyIdentitySchema()
-}
 
 func apiKeyIdentitySchema() identityschema.Schema {
 	return identityschema.Schema{

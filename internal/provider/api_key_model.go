@@ -7,12 +7,16 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
 // The resource's Terraform models: what Get and Set read from and write to
-// configuration, plan and state, and the rotation block parsed.
+// configuration, plan and state; the rotation block, its schema and its
+// parsing; and the one mapping from a key to the resource's state.
 
 type apiKeyModel struct {
 	ID               types.String `tfsdk:"id"`
@@ -103,4 +107,37 @@ func rotationFrom(ctx context.Context, obj types.Object) (*rotationSettings, dia
 		period: period, rotateBefore: before,
 		periodText: m.Period.ValueString(), rotateBeforeText: m.RotateBefore.ValueString(),
 	}, diags
+}
+
+// rotationAttribute is the schema of the rotation block.
+func rotationAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "Built-in rotation: each key is valid for `period` from its creation, and is " +
+			"replaced by a new key once it is within `rotate_before` of its expiry (checked on every plan). " +
+			"Set either `rotation` or `expiration`.",
+		Optional: true,
+		Attributes: map[string]schema.Attribute{
+			"period": schema.StringAttribute{
+				MarkdownDescription: "How long each key is valid from its creation, as a Go duration such as " +
+					"`2160h` (90 days). Changing it recomputes `expiration` from `created` and updates the key " +
+					"in place, or replaces it if the new expiry already falls inside the rotation window.",
+				Required:   true,
+				Validators: []validator.String{validators.Duration(0)},
+			},
+			"rotate_before": schema.StringAttribute{
+				MarkdownDescription: "How long before its expiry a key is replaced, as a Go duration such as " +
+					"`336h` (14 days). Must be shorter than `period`. Changing it changes nothing remote.",
+				Required:   true,
+				Validators: []validator.String{validators.Duration(0)},
+			},
+		},
+	}
+}
+
+// priorKeyName reads what messages name a key in state by: its id and
+// description.
+func priorKeyName(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) (id, description string) {
+	var state apiKeyModel
+	getAttributes(ctx, req.State, diags, map[string]any{"id": &state.ID, "description": &state.Description})
+	return state.ID.ValueString(), state.Description.ValueString()
 }

@@ -136,14 +136,6 @@ func planFixedExpiration(ctx context.Context, now time.Time, req resource.Modify
 	}
 }
 
-// priorKeyName reads what messages name a key in state by: its id and
-// description.
-func priorKeyName(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) (id, description string) {
-	var state apiKeyModel
-	getAttributes(ctx, req.State, diags, map[string]any{"id": &state.ID, "description": &state.Description})
-	return state.ID.ValueString(), state.Description.ValueString()
-}
-
 // warnRotation says that the key in state will be rotated, why, and what
 // becomes of the old key (ending).
 func warnRotation(ctx context.Context, reason, ending string, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -215,4 +207,54 @@ func planRotation(ctx context.Context, now time.Time, rotation, sealCfg types.Ob
 	}
 	planNewKeySecret(ctx, sealCfg, &resp.Plan, &resp.Diagnostics)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expiration"))
+}
+
+// planNewKeySecret sets what the plan of a new key (a create or a
+// replacement) shows of its secret: with seal, key is null and sealed_key
+// known after apply; without, the other way round.
+func planNewKeySecret(ctx context.Context, sealCfg types.Object, plan attributeSetter, diags *diag.Diagnostics) {
+	plain, sealed := attr.Value(types.StringUnknown()), attr.Value(types.StringNull())
+	if !sealCfg.IsNull() {
+		plain, sealed = types.StringNull(), types.StringUnknown()
+	}
+	diags.Append(plan.SetAttribute(ctx, path.Root("key"), plain)...)
+	diags.Append(plan.SetAttribute(ctx, path.Root("sealed_key"), sealed)...)
+}
+
+// warnUnsealedImport says, on the plans of a key whose secret the state
+// never held (an imported key) but whose configuration seals it, that there
+// is nothing to seal until the key is replaced.
+func warnUnsealedImport(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var plain, sealed types.String
+	getAttributes(ctx, req.State, &resp.Diagnostics, map[string]any{"key": &plain, "sealed_key": &sealed})
+	if !plain.IsNull() || !sealed.IsNull() {
+		return
+	}
+	id, _ := priorKeyName(ctx, req, &resp.Diagnostics)
+	resp.Diagnostics.AddAttributeWarning(path.Root("seal"), "Imported key has nothing to seal",
+		"Terraform never had the secret of Domain Trust API key "+id+" (it was imported, and Domain Trust shows a "+
+			"secret only once, when the key is created), so `sealed_key` stays null until the key is replaced. "+
+			"Replace it (terraform apply -replace=ADDRESS) to mint a new key sealed for seal.recipient.")
+}
+
+// explainSealReplacement says, on the plan that replaces a key for its
+// seal, why: a secret is shown once, so the old one cannot be sealed again.
+func explainSealReplacement(ctx context.Context, sealCfg types.Object, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var prior types.Object
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("seal"), &prior)...)
+	if !sealForcesReplacement(ctx, req.State, prior, sealCfg, &resp.Diagnostics) {
+		return
+	}
+	id, _ := priorKeyName(ctx, req, &resp.Diagnostics)
+	what := "is given another recipient"
+	switch {
+	case prior.IsNull():
+		what = "is sealed from now on"
+	case sealCfg.IsNull():
+		what = "is no longer sealed"
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("seal"), "API key will be replaced for its seal",
+		"Domain Trust API key "+id+" "+what+", so it is replaced by a new key: Domain Trust shows a key's secret only "+
+			"once, when the key is created, so the provider cannot seal the current secret for another recipient, "+
+			"or hand it out unsealed. The new key's secret goes to `sealed_key` with seal, to `key` without.")
 }

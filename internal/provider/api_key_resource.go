@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithModifyPlan       = (*apiKeyResource)(nil)
 	_ resource.ResourceWithValidateConfig   = (*apiKeyResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*apiKeyResource)(nil)
+	_ resource.ResourceWithIdentity         = (*apiKeyResource)(nil)
 )
 
 // apiKeyResource manages one Domain Trust API key.
@@ -38,6 +39,10 @@ type apiKeyResource struct {
 
 func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
+}
+
+func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = apiKeyIdentitySchema()
 }
 
 func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -291,7 +296,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	if window, ok := retireWindow(state.RetireAfter); ok {
-		r.retire(ctx, state, window, &resp.Diagnostics)
+		retireKey(ctx, r.data, state, window, &resp.Diagnostics)
 		return
 	}
 	if _, err := r.data.deleteKey(ctx, state.ID.ValueString()); err != nil {
@@ -325,29 +330,4 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 			"imported key %s stays null, and so does `sealed_key` if the configuration sets `seal`. Everything else "+
 			"is managed as usual. If you need the value in Terraform, or sealed for its consumer, replace the key "+
 			"(terraform apply -replace=...) to mint a new one.", id))
-}
-
-// rotationAttribute is the schema of the rotation block.
-func rotationAttribute() schema.SingleNestedAttribute {
-	return schema.SingleNestedAttribute{
-		MarkdownDescription: "Built-in rotation: each key is valid for `period` from its creation, and is " +
-			"replaced by a new key once it is within `rotate_before` of its expiry (checked on every plan). " +
-			"Set either `rotation` or `expiration`.",
-		Optional: true,
-		Attributes: map[string]schema.Attribute{
-			"period": schema.StringAttribute{
-				MarkdownDescription: "How long each key is valid from its creation, as a Go duration such as " +
-					"`2160h` (90 days). Changing it recomputes `expiration` from `created` and updates the key " +
-					"in place, or replaces it if the new expiry already falls inside the rotation window.",
-				Required:   true,
-				Validators: []validator.String{validators.Duration(0)},
-			},
-			"rotate_before": schema.StringAttribute{
-				MarkdownDescription: "How long before its expiry a key is replaced, as a Go duration such as " +
-					"`336h` (14 days). Must be shorter than `period`. Changing it changes nothing remote.",
-				Required:   true,
-				Validators: []validator.String{validators.Duration(0)},
-			},
-		},
-	}
 }

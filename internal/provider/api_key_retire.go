@@ -61,21 +61,21 @@ func retirementEnd(now time.Time, window time.Duration, expiry time.Time) time.T
 	return end
 }
 
-// retire brings the key's expiry forward to the end of window instead of
+// retireKey brings the key's expiry forward to the end of window instead of
 // deleting it. It reads the key first: the expiry in state may be out of
 // date, and the window must never lengthen what Domain Trust holds. A key
 // proven gone is retired already.
-func (r *apiKeyResource) retire(ctx context.Context, state apiKeyModel, window time.Duration, diags *diag.Diagnostics) {
+func retireKey(ctx context.Context, data *providerData, state apiKeyModel, window time.Duration, diags *diag.Diagnostics) {
 	id := state.ID.ValueString()
-	key, err := r.data.getKey(ctx, id)
-	if err != nil && r.data.provenNotFound(ctx, err) {
+	key, err := data.getKey(ctx, id)
+	if err != nil && data.provenNotFound(ctx, err) {
 		return
 	}
 	if err != nil {
-		diags.Append(r.data.apiErrorDiagnostics(ctx, "retire Domain Trust API key "+id, err)...)
+		diags.Append(data.apiErrorDiagnostics(ctx, "retire Domain Trust API key "+id, err)...)
 		return
 	}
-	now := r.data.now()
+	now := data.now()
 	end := retirementEnd(now, window, key.Expiry)
 	switch {
 	case !key.Expiry.After(now):
@@ -84,11 +84,11 @@ func (r *apiKeyResource) retire(ctx context.Context, state apiKeyModel, window t
 	case end.Equal(key.Expiry):
 		tflog.Info(ctx, "Domain Trust API key expires within its retire_after window; left as it is", map[string]any{"id": id})
 	default:
-		if _, err := r.data.updateKey(ctx, id, client.UpdateKeyInput{Expiry: &end}); err != nil {
-			if r.data.provenNotFound(ctx, err) {
+		if _, err := data.updateKey(ctx, id, client.UpdateKeyInput{Expiry: &end}); err != nil {
+			if data.provenNotFound(ctx, err) {
 				return
 			}
-			diags.Append(r.data.apiErrorDiagnostics(ctx, "retire Domain Trust API key "+id, err)...)
+			diags.Append(data.apiErrorDiagnostics(ctx, "retire Domain Trust API key "+id, err)...)
 			return
 		}
 		tflog.Info(ctx, "retired Domain Trust API key", map[string]any{"id": id, "expiry": end.Format(time.RFC3339)})

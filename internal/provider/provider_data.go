@@ -14,27 +14,13 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 )
 
-// keyAPI is what resources and data sources need from the Domain Trust API.
-type keyAPI interface {
-	CreateKey(ctx context.Context, in client.CreateKeyInput) (*client.Key, error)
-	GetKey(ctx context.Context, id string) (*client.Key, error)
-	ListKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error)
-	ListKeysPage(ctx context.Context, in client.ListKeysInput, pageToken string) (*client.KeyPage, error)
-	UpdateKey(ctx context.Context, id string, in client.UpdateKeyInput) (*client.Key, error)
-	DeleteKey(ctx context.Context, id string) error
-	// ServerTimeOffset is the server's clock minus ours, from the latest
-	// answer's Date header; reconciling a lost create needs it.
-	ServerTimeOffset() (time.Duration, bool)
-	userAPI
-}
-
 // providerData is what Configure hands to every resource, data source,
 // ephemeral resource, list resource and action of one provider instance,
 // and the only way the clock and the API reach them. They use its
 // operations, never its parts: a create goes through the create
 // coordinator, a managed key's read through the key reader, every write
 // through the write fence, and a 404 proves a key gone only from a proven
-// endpoint. The parts are read in this file and in api_errors.go only.
+// endpoint. The parts are read in this file only.
 //
 // It has one unconfigured shape: api is nil. So it is before Configure
 // (providerDataFrom(nil): nothing is known yet), and when the provider block
@@ -173,6 +159,27 @@ func (d *providerData) apiEndpoint() string { return d.endpoint }
 // wrong with it.
 func (d *providerData) checkEndpoint(ctx context.Context) *endpointProblem {
 	return d.proof.check(ctx)
+}
+
+// apiErrorDiagnostics explains err, an error of an API call made to do
+// action (it completes "Could not ..."), as diagnostics that say what went
+// wrong and what to do (api_errors.go). A 404 is judged by this provider
+// instance's endpoint proof.
+func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
+		return describeAPIError(action, err, d.endpoint)
+	}
+	return notFoundDiagnostics(action, apiErr, d.endpoint, d.checkEndpoint(ctx))
+}
+
+// listKeysDiagnostics explains a failed listing: a user_id the API proves it
+// does not know at that attribute, anything else as every API error.
+func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKeysInput, err error) diag.Diagnostics {
+	if in.UserID != "" && d.provenNotFound(ctx, err) {
+		return userNotFoundDiagnostics(in.UserID)
+	}
+	return d.apiErrorDiagnostics(ctx, "list Domain Trust API keys", err)
 }
 
 // provenNotFound reports whether err proves that what was asked for (a key,
