@@ -53,9 +53,10 @@ func (r *apiKeyResource) ConfigValidators(context.Context) []resource.ConfigVali
 
 // ModifyPlan decides, with the provider's clock, what the plan must show:
 // a computed expiration under rotation, replacement once the rotation window
-// is reached, and the diagnostics for expirations in the past. It runs for
-// every key on every plan, so it reads only the attributes its case needs
-// and writes only what it changes (see attribute_access.go).
+// is reached, a new key's secret as plain or sealed, and the diagnostics for
+// expirations in the past, seal changes and retirements. It runs for every
+// key on every plan, so it reads only the attributes its case needs and
+// writes only what it changes (see attribute_access.go).
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	now := r.data.now()
 	if req.Plan.Raw.IsNull() {
@@ -67,10 +68,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	switch {
-	case req.State.Raw.IsNull():
+	if req.State.Raw.IsNull() {
 		planNewKeySecret(ctx, sealCfg, &resp.Plan, &resp.Diagnostics)
-	default:
+	} else {
 		explainSealReplacement(ctx, sealCfg, req, resp)
 		if !sealCfg.IsNull() {
 			warnUnsealedImport(ctx, req, resp)
