@@ -22,6 +22,30 @@ var plaintexts = []string{
 	strings.Repeat("0123456789abcdef", 5000),
 }
 
+// parseRecipient is seal.ParseRecipient of a recipient the test made; an
+// error fails the test.
+func parseRecipient(t *testing.T, recipient string) seal.Recipient {
+	t.Helper()
+	r, err := seal.ParseRecipient(recipient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// sealEach seals each of texts for r, in order; an error fails the test.
+func sealEach(t *testing.T, r seal.Recipient, texts []string) []string {
+	t.Helper()
+	sealed := make([]string, len(texts))
+	for i, text := range texts {
+		var err error
+		if sealed[i], err = r.Seal([]byte(text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return sealed
+}
+
 // TestSealRoundTrip: for both kinds, what Seal returns opens with the
 // matching private key, as the consumer opens it, to the plaintext, and does
 // not open with another key of the same kind.
@@ -37,18 +61,12 @@ func TestSealRoundTrip(t *testing.T) {
 		t.Run(string(c.kind), func(t *testing.T) {
 			t.Parallel()
 			key, other := c.key(t), c.key(t)
-			r, err := seal.ParseRecipient(key.Recipient)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := parseRecipient(t, key.Recipient)
 			if r.Kind() != c.kind || key.Kind != string(c.kind) {
 				t.Fatalf("kind %q, key's %q, want %q", r.Kind(), key.Kind, c.kind)
 			}
-			for _, plaintext := range plaintexts {
-				sealed, err := r.Seal([]byte(plaintext))
-				if err != nil {
-					t.Fatal(err)
-				}
+			for i, sealed := range sealEach(t, r, plaintexts) {
+				plaintext := plaintexts[i]
 				if got := key.Open(t, sealed); got != plaintext {
 					t.Errorf("%d bytes opened to %d other bytes", len(plaintext), len(got))
 				}
@@ -69,19 +87,8 @@ func TestSealRoundTrip(t *testing.T) {
 func TestSealIsRandom(t *testing.T) {
 	t.Parallel()
 	for _, key := range []*sealtest.Key{sealtest.SealedBox(t), sealtest.Age(t)} {
-		r, err := seal.ParseRecipient(key.Recipient)
-		if err != nil {
-			t.Fatal(err)
-		}
-		first, err := r.Seal([]byte(plaintexts[0]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		second, err := r.Seal([]byte(plaintexts[0]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first == second {
+		sealed := sealEach(t, parseRecipient(t, key.Recipient), []string{plaintexts[0], plaintexts[0]})
+		if sealed[0] == sealed[1] {
 			t.Errorf("%s: the same plaintext sealed twice gave the same value", key.Kind)
 		}
 	}
@@ -96,15 +103,8 @@ var standardBase64 = regexp.MustCompile(`^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{
 // plus 48 bytes (the ephemeral public key and the MAC).
 func TestSealedBoxFormat(t *testing.T) {
 	t.Parallel()
-	r, err := seal.ParseRecipient(sealtest.SealedBox(t).Recipient)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, plaintext := range plaintexts {
-		sealed, err := r.Seal([]byte(plaintext))
-		if err != nil {
-			t.Fatal(err)
-		}
+	for i, sealed := range sealEach(t, parseRecipient(t, sealtest.SealedBox(t).Recipient), plaintexts) {
+		plaintext := plaintexts[i]
 		if !standardBase64.MatchString(sealed) {
 			t.Fatalf("%d bytes sealed to something other than one line of standard base64", len(plaintext))
 		}
@@ -128,15 +128,8 @@ var armoredAge = regexp.MustCompile(`^` + regexp.QuoteMeta(armor.Header) + `\n(?
 // SOPS and a text file take, and whose binary inside is an age v1 file.
 func TestAgeFormat(t *testing.T) {
 	t.Parallel()
-	r, err := seal.ParseRecipient(sealtest.Age(t).Recipient)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, plaintext := range plaintexts {
-		sealed, err := r.Seal([]byte(plaintext))
-		if err != nil {
-			t.Fatal(err)
-		}
+	for i, sealed := range sealEach(t, parseRecipient(t, sealtest.Age(t).Recipient), plaintexts) {
+		plaintext := plaintexts[i]
 		if !armoredAge.MatchString(sealed) {
 			t.Fatalf("%d bytes sealed to something other than an armored age file", len(plaintext))
 		}
@@ -157,14 +150,8 @@ func TestAgeFormat(t *testing.T) {
 func TestStringParsesBack(t *testing.T) {
 	t.Parallel()
 	for _, key := range []*sealtest.Key{sealtest.SealedBox(t), sealtest.Age(t)} {
-		r, err := seal.ParseRecipient(" " + key.Recipient + "\n")
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, err := seal.ParseRecipient(r.String())
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := parseRecipient(t, " "+key.Recipient+"\n")
+		again := parseRecipient(t, r.String())
 		if r.String() != key.Recipient || again.String() != r.String() || again.Kind() != r.Kind() {
 			t.Errorf("%s: String() %q, parsed back %q, want %q", key.Kind, r.String(), again.String(), key.Recipient)
 		}
