@@ -44,21 +44,6 @@ func seedKeys(env *testEnv, userID, prefix string, n int) []string {
 // listFromFirstRead lists an owner's keys, in one page, at the first read.
 var listFromFirstRead = keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000}
 
-// readEach reads ids one after the other through the key reader, as
-// owner's, and fails at the first error.
-func readEach(t *testing.T, data *providerData, ids []string, owner string) map[string]client.Key {
-	t.Helper()
-	got := map[string]client.Key{}
-	for _, id := range ids {
-		k, err := data.readManagedKey(context.Background(), id, owner)
-		if err != nil {
-			t.Fatalf("read %s: %v", id, err)
-		}
-		got[id] = *k
-	}
-	return got
-}
-
 // readTenAtATime calls read for each of ids from ten goroutines, as
 // Terraform refreshes (its default -parallelism), and returns once all have
 // returned.
@@ -79,10 +64,24 @@ func readTenAtATime(ids []string, read func(id string)) {
 	wg.Wait()
 }
 
-// checkAsGetGives fails unless got holds, for each of ids, what GET
-// /keys/{id} answers now.
-func checkAsGetGives(t *testing.T, data *providerData, ids []string, got map[string]client.Key) {
+// checkReadEachAsGet reads ids, keys of env's admin, one by one through
+// data, and fails unless together they cost gets GET /keys/{id} and lists
+// GET /keys pages (why says why those) and each gave what GET /keys/{id}
+// answers.
+func checkReadEachAsGet(t *testing.T, env *testEnv, data *providerData, ids []string, gets, lists int64, why string) {
 	t.Helper()
+	count := env.countRequests()
+	got := map[string]client.Key{}
+	for _, id := range ids {
+		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
+		if err != nil {
+			t.Fatalf("read %s: %v", id, err)
+		}
+		got[id] = *k
+	}
+	if g, l := getsAndLists(count); g != gets || l != lists {
+		t.Errorf("%d GET /keys/{id} and %d GET /keys pages, want %d and %d: %s", g, l, gets, lists, why)
+	}
 	want := map[string]client.Key{}
 	for _, id := range ids {
 		k, err := data.getKey(context.Background(), id)
@@ -111,13 +110,8 @@ func TestKeyReader_listingSpansPagesAndGivesWhatGetGives(t *testing.T) {
 	ids := seedKeys(env, env.boot.UserID, "paged", 30)
 	data := listingData(t, env, keyListPolicy{threshold: 5, pageSize: 7, maxHeld: 1000})
 
-	count := env.countRequests()
-	got := readEach(t, data, ids, env.boot.UserID)
-	// 30 keys and the bootstrap key: five pages of seven.
-	if gets, lists := getsAndLists(count); gets != 4 || lists != 5 {
-		t.Errorf("%d GET /keys/{id} and %d GET /keys pages, want 4 (the reads before the threshold) and 5", gets, lists)
-	}
-	checkAsGetGives(t, data, ids, got)
+	checkReadEachAsGet(t, env, data, ids, 4, 5,
+		"the reads before the threshold, and 30 keys and the bootstrap key in pages of seven")
 }
 
 // TestKeyReader_keyOnTwoPages: a listing whose pages shifted (a key sent on
@@ -131,16 +125,11 @@ func TestKeyReader_keyOnTwoPages(t *testing.T) {
 	env.wrap(shifted.middleware)
 	data := listingData(t, env, keyListPolicy{threshold: 2, pageSize: 5, maxHeld: 1000})
 
-	count := env.countRequests()
-	got := readEach(t, data, ids, env.boot.UserID)
+	checkReadEachAsGet(t, env, data, ids, 1, 3,
+		"the read before the threshold, and 12 keys and the bootstrap key in pages of five")
 	if shifted.repeated() == 0 {
 		t.Fatal("the listing did not shift: no key was sent twice")
 	}
-	// 12 keys and the bootstrap key: three pages of five.
-	if gets, lists := getsAndLists(count); gets != 1 || lists != 3 {
-		t.Errorf("%d GET /keys/{id} and %d GET /keys pages, want 1 (the read before the threshold) and 3", gets, lists)
-	}
-	checkAsGetGives(t, data, ids, got)
 }
 
 // TestKeyReader_fewReadsNeverList: ten managed keys in an account of 5,000
@@ -312,12 +301,7 @@ func TestKeyReader_interruptedListingIsDropped(t *testing.T) {
 	if _, err := data.readManagedKey(ctx, ids[0], env.boot.UserID); err == nil {
 		t.Fatal("the interrupted read succeeded")
 	}
-	count := env.countRequests()
-	got := readEach(t, data, ids, env.boot.UserID)
-	if gets, lists := getsAndLists(count); gets != 6 || lists != 0 {
-		t.Errorf("after the interruption: %d GETs and %d listings, want 6 and 0", gets, lists)
-	}
-	checkAsGetGives(t, data, ids, got)
+	checkReadEachAsGet(t, env, data, ids, 6, 0, "after the interruption, every read is a GET")
 }
 
 // TestKeyReader_concurrentReadsShareOneListing: reads arriving ten at a time,
