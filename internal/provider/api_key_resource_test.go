@@ -24,6 +24,14 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 	exp1, exp2 := env.future(30*24*time.Hour), env.future(60*24*time.Hour)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	newKeyOnReplace := statecheck.CompareValue(compare.ValuesDiffer())
+	// triggered is the production key with rotation_triggers' secret_version.
+	triggered := func(secretVersion string) string {
+		return keyConfig(env, fmt.Sprintf(`
+  environment       = "production"
+  description       = "ci, renamed"
+  expiration        = %q
+  rotation_triggers = { secret_version = %q }`, exp2, secretVersion))
+	}
 
 	env.resourceTest(t, []resource.TestStep{
 		{
@@ -68,20 +76,12 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 		},
 		{
 			// First triggers on an existing key: recorded, no rotation.
-			Config: keyConfig(env, fmt.Sprintf(`
-  environment       = "production"
-  description       = "ci, renamed"
-  expiration        = %q
-  rotation_triggers = { secret_version = "1" }`, exp2)),
+			Config:           triggered("1"),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
 		},
 		{
 			// Changed triggers: rotation by replacement.
-			Config: keyConfig(env, fmt.Sprintf(`
-  environment       = "production"
-  description       = "ci, renamed"
-  expiration        = %q
-  rotation_triggers = { secret_version = "2" }`, exp2)),
+			Config:            triggered("2"),
 			ConfigPlanChecks:  expectAction(plancheck.ResourceActionDestroyBeforeCreate),
 			ConfigStateChecks: []statecheck.StateCheck{newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key"))},
 			Check:             resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),

@@ -94,6 +94,25 @@ func TestSealIsRandom(t *testing.T) {
 	}
 }
 
+// decodeSealed seals each of plaintexts for key, fails unless each sealed
+// value matches format (what names it), and returns, in the order of
+// plaintexts, the bytes of the base64 text that base64In finds in each.
+func decodeSealed(t *testing.T, key *sealtest.Key, format *regexp.Regexp, what string, base64In func(sealed string) string) [][]byte {
+	t.Helper()
+	sealed := sealEach(t, parseRecipient(t, key.Recipient), plaintexts)
+	decoded := make([][]byte, len(sealed))
+	for i, s := range sealed {
+		if !format.MatchString(s) {
+			t.Fatalf("%d bytes sealed to something other than %s", len(plaintexts[i]), what)
+		}
+		var err error
+		if decoded[i], err = base64.StdEncoding.DecodeString(base64In(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return decoded
+}
+
 // standardBase64 is one line of standard, padded base64, as GitHub's
 // encrypted_value takes it.
 var standardBase64 = regexp.MustCompile(`^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`)
@@ -103,15 +122,9 @@ var standardBase64 = regexp.MustCompile(`^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{
 // plus 48 bytes (the ephemeral public key and the MAC).
 func TestSealedBoxFormat(t *testing.T) {
 	t.Parallel()
-	for i, sealed := range sealEach(t, parseRecipient(t, sealtest.SealedBox(t).Recipient), plaintexts) {
+	whole := func(sealed string) string { return sealed }
+	for i, data := range decodeSealed(t, sealtest.SealedBox(t), standardBase64, "one line of standard base64", whole) {
 		plaintext := plaintexts[i]
-		if !standardBase64.MatchString(sealed) {
-			t.Fatalf("%d bytes sealed to something other than one line of standard base64", len(plaintext))
-		}
-		data, err := base64.StdEncoding.DecodeString(sealed)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if want := len(plaintext) + box.AnonymousOverhead; len(data) != want || box.AnonymousOverhead != 48 {
 			t.Errorf("%d bytes sealed to a box of %d bytes, want %d", len(plaintext), len(data), want)
 		}
@@ -128,16 +141,12 @@ var armoredAge = regexp.MustCompile(`^` + regexp.QuoteMeta(armor.Header) + `\n(?
 // SOPS and a text file take, and whose binary inside is an age v1 file.
 func TestAgeFormat(t *testing.T) {
 	t.Parallel()
-	for i, sealed := range sealEach(t, parseRecipient(t, sealtest.Age(t).Recipient), plaintexts) {
-		plaintext := plaintexts[i]
-		if !armoredAge.MatchString(sealed) {
-			t.Fatalf("%d bytes sealed to something other than an armored age file", len(plaintext))
-		}
+	armored := func(sealed string) string {
 		body := strings.TrimSuffix(strings.TrimPrefix(sealed, armor.Header+"\n"), armor.Footer+"\n")
-		data, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(body, "\n", ""))
-		if err != nil {
-			t.Fatal(err)
-		}
+		return strings.ReplaceAll(body, "\n", "")
+	}
+	for i, data := range decodeSealed(t, sealtest.Age(t), armoredAge, "an armored age file", armored) {
+		plaintext := plaintexts[i]
 		if !strings.HasPrefix(string(data), "age-encryption.org/v1\n-> X25519 ") {
 			t.Errorf("%d bytes sealed to an armored file that is not an age v1 file for an X25519 recipient", len(plaintext))
 		}
