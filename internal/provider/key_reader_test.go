@@ -64,11 +64,11 @@ func readTenAtATime(ids []string, read func(id string)) {
 	wg.Wait()
 }
 
-// checkReadEachAsGet reads ids, keys of env's admin, one by one through
-// data, and fails unless together they cost gets GET /keys/{id} and lists
-// GET /keys pages (why says why those) and each gave what GET /keys/{id}
-// answers.
-func checkReadEachAsGet(t *testing.T, env *testEnv, data *providerData, ids []string, gets, lists int64, why string) {
+// readEachCosting reads ids, keys of env's admin, one by one through data,
+// fails at the first error, and fails unless together the reads cost gets
+// GET /keys/{id} and lists GET /keys pages (why says why those). It returns
+// what the reads gave.
+func readEachCosting(t *testing.T, env *testEnv, data *providerData, ids []string, gets, lists int64, why string) map[string]client.Key {
 	t.Helper()
 	count := env.countRequests()
 	got := map[string]client.Key{}
@@ -82,6 +82,14 @@ func checkReadEachAsGet(t *testing.T, env *testEnv, data *providerData, ids []st
 	if g, l := getsAndLists(count); g != gets || l != lists {
 		t.Errorf("%d GET /keys/{id} and %d GET /keys pages, want %d and %d: %s", g, l, gets, lists, why)
 	}
+	return got
+}
+
+// checkReadEachAsGet is readEachCosting, and fails unless each read gave
+// what GET /keys/{id} answers.
+func checkReadEachAsGet(t *testing.T, env *testEnv, data *providerData, ids []string, gets, lists int64, why string) {
+	t.Helper()
+	got := readEachCosting(t, env, data, ids, gets, lists, why)
 	want := map[string]client.Key{}
 	for _, id := range ids {
 		k, err := data.getKey(context.Background(), id)
@@ -140,15 +148,7 @@ func TestKeyReader_fewReadsNeverList(t *testing.T) {
 	ids := seedKeys(env, env.boot.UserID, "account", 5000)
 	data := listingData(t, env, defaultKeyListPolicy)
 
-	count := env.countRequests()
-	for _, id := range ids[2000:2010] {
-		if _, err := data.readManagedKey(context.Background(), id, env.boot.UserID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if gets, lists := getsAndLists(count); gets != 10 || lists != 0 {
-		t.Errorf("ten reads: %d GET /keys/{id} and %d GET /keys, want 10 and 0", gets, lists)
-	}
+	readEachCosting(t, env, data, ids[2000:2010], 10, 0, "ten reads stay below the threshold")
 }
 
 // TestKeyReader_keyMissingFromListingIsReadOnItsOwn: a key the listing does
@@ -231,17 +231,9 @@ func TestKeyReader_writeDuringListingEndsIt(t *testing.T) {
 	})
 	data = listingData(t, env, listFromFirstRead)
 
-	count := env.countRequests()
-	for _, id := range ids[:3] {
-		if _, err := data.readManagedKey(context.Background(), id, env.boot.UserID); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// The first read's listing overlapped the write; the next read starts a
 	// listing of the new generation, which serves the third.
-	if gets, lists := getsAndLists(count); gets != 1 || lists != 2 {
-		t.Errorf("%d GETs and %d listings, want 1 (the read whose listing a write overlapped) and 2", gets, lists)
-	}
+	readEachCosting(t, env, data, ids[:3], 1, 2, "a GET for the read whose listing a write overlapped, and two listings")
 }
 
 // TestKeyReader_otherUsersKeysUseTheirFilter: an admin's reads of another
