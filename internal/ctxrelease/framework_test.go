@@ -5,54 +5,33 @@ import (
 	"errors"
 	"runtime"
 	"testing"
-	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease/ctxreleasetest"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 )
-
-// marker is a value that only an RPC's context refers to: once it has been
-// collected, nothing keeps that context any more. Large enough not to share
-// a tiny-allocator block with anything else.
-type marker struct{ _ [64]byte }
-
-type markerKey struct{}
 
 // readSequentially sends n ReadResource RPCs one after the other, each with
 // a context of its own that is cancelled when the RPC has returned, as gRPC
-// does, and returns weak pointers to the markers those contexts carry.
-func readSequentially(t *testing.T, srv tfprotov6.ProviderServer, n int) []weak.Pointer[marker] {
+// does, and returns the probe that handed out those contexts.
+func readSequentially(t *testing.T, srv tfprotov6.ProviderServer, n int) *ctxreleasetest.Probe {
 	t.Helper()
 	req := readRequest(t)
-	markers := make([]weak.Pointer[marker], 0, n)
+	probe := &ctxreleasetest.Probe{}
 	for range n {
-		m := new(marker)
-		ctx, cancel := context.WithCancel(context.WithValue(context.Background(), markerKey{}, m))
-		resp, err := srv.ReadResource(ctx, req)
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if errs := errorDiagnostics(resp.Diagnostics); len(errs) > 0 {
-			t.Fatal(errs)
-		}
-		markers = append(markers, weak.Make(m))
+		resp := ctxreleasetest.Call(t, probe, srv.ReadResource, req)
+		protocoltest.RequireNoErrors(t, "ReadResource", resp.Diagnostics)
 	}
-	return markers
+	return probe
 }
 
-// kept says how many of the markers are still reachable after a collection,
-// with srv alive: a server that is itself garbage keeps nothing.
-func kept(srv tfprotov6.ProviderServer, markers []weak.Pointer[marker]) int {
-	runtime.GC()
+// kept says how many of the probe's contexts are still reachable after
+// collection, with srv alive: a server that is itself garbage keeps nothing.
+func kept(srv tfprotov6.ProviderServer, probe *ctxreleasetest.Probe) int {
 	defer runtime.KeepAlive(srv)
-	n := 0
-	for _, m := range markers {
-		if m.Value() != nil {
-			n++
-		}
-	}
-	return n
+	return len(probe.Kept())
 }
 
 const sequentialRPCs = 2000
@@ -61,9 +40,9 @@ const sequentialRPCs = 2000
 // context of a finished RPC survives a collection.
 func TestNewProtocol6ReleasesFinishedContexts(t *testing.T) {
 	srv := NewProtocol6(newTestProvider())()
-	markers := readSequentially(t, srv, sequentialRPCs)
-	if n := kept(srv, markers); n != 0 {
-		t.Fatalf("%d of %d finished RPCs' contexts are still kept", n, len(markers))
+	probe := readSequentially(t, srv, sequentialRPCs)
+	if n := kept(srv, probe); n != 0 {
+		t.Fatalf("%d of %d finished RPCs' contexts are still kept", n, probe.Len())
 	}
 }
 
@@ -73,10 +52,10 @@ func TestNewProtocol6ReleasesFinishedContexts(t *testing.T) {
 // its documentation).
 func TestFrameworkRetainsFinishedContexts(t *testing.T) {
 	srv := providerserver.NewProtocol6(newTestProvider())()
-	markers := readSequentially(t, srv, sequentialRPCs)
-	if n := kept(srv, markers); n != len(markers) {
+	probe := readSequentially(t, srv, sequentialRPCs)
+	if n := kept(srv, probe); n != probe.Len() {
 		t.Fatalf("the unwrapped framework kept only %d of %d finished RPCs' contexts: has it been fixed? "+
-			"Then this package can go; see its documentation", n, len(markers))
+			"Then this package can go; see its documentation", n, probe.Len())
 	}
 }
 
@@ -98,12 +77,12 @@ func TestStopProviderCancelsLongRunningCreate(t *testing.T) {
 	}()
 	createCtx := <-p.creating
 
-	markers := readSequentially(t, srv, sequentialRPCs)
+	probe := readSequentially(t, srv, sequentialRPCs)
 	if err := createCtx.Err(); err != nil {
 		t.Fatalf("RPCs that finished while the create ran cancelled it: %v", err)
 	}
-	if n := kept(srv, markers); n != 0 {
-		t.Fatalf("%d of %d finished RPCs' contexts are kept while the create runs", n, len(markers))
+	if n := kept(srv, probe); n != 0 {
+		t.Fatalf("%d of %d finished RPCs' contexts are kept while the create runs", n, probe.Len())
 	}
 
 	if _, err := srv.StopProvider(t.Context(), &tfprotov6.StopProviderRequest{}); err != nil {
@@ -117,8 +96,8 @@ func TestStopProviderCancelsLongRunningCreate(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if errs := errorDiagnostics(r.resp.Diagnostics); len(errs) != 1 {
-		t.Fatalf("create after StopProvider: diagnostics %v, want the cancellation", errs)
+	if errs := protocoltest.Errors(r.resp.Diagnostics); len(errs) != 1 {
+		t.Fatalf("create after StopProvider: diagnostics\n%s\nwant the cancellation", protocoltest.DiagnosticsText(r.resp.Diagnostics))
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 )
 
 // testProvider is a framework provider with one resource, test_wait, whose
@@ -71,19 +73,14 @@ func (r *waitResource) Delete(context.Context, resource.DeleteRequest, *resource
 
 var waitType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
 
+// waitValue is a test_wait object: null when id is nil, else with that id
+// (a string, or tftypes.UnknownValue).
 func waitValue(t *testing.T, id any) *tfprotov6.DynamicValue {
 	t.Helper()
-	var v tftypes.Value
 	if id == nil {
-		v = tftypes.NewValue(waitType, nil)
-	} else {
-		v = tftypes.NewValue(waitType, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)})
+		return protocoltest.Dynamic(t, tftypes.NewValue(waitType, nil))
 	}
-	dv, err := tfprotov6.NewDynamicValue(waitType, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &dv
+	return protocoltest.Dynamic(t, protocoltest.Object(t, waitType, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)}))
 }
 
 func createRequest(t *testing.T) *tfprotov6.ApplyResourceChangeRequest {
@@ -97,14 +94,4 @@ func createRequest(t *testing.T) *tfprotov6.ApplyResourceChangeRequest {
 
 func readRequest(t *testing.T) *tfprotov6.ReadResourceRequest {
 	return &tfprotov6.ReadResourceRequest{TypeName: "test_wait", CurrentState: waitValue(t, "x")}
-}
-
-func errorDiagnostics(diags []*tfprotov6.Diagnostic) []string {
-	var out []string
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			out = append(out, d.Summary+": "+d.Detail)
-		}
-	}
-	return out
 }

@@ -180,14 +180,7 @@ func TestAPIKeyDataSource_keepsConfiguredID(t *testing.T) {
 	}}}
 	ds := &apiKeyDataSource{data: newProviderData(fake, clock.NewMock(), "https://domain-trust.example/api", defaultKeyListPolicy)}
 	upper := strings.ToUpper(id)
-	resp := readDataSource(t, ds, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, upper)})
-	if resp.Diagnostics.HasError() {
-		t.Fatal(resp.Diagnostics)
-	}
-	var got apiKeyObject
-	if diags := resp.State.Get(context.Background(), &got); diags.HasError() {
-		t.Fatal(diags)
-	}
+	got := readDataSourceState[apiKeyObject](t, ds, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, upper)})
 	want := apiKeyObjectOf(&fake.keys[0])
 	want.ID = types.StringValue(upper)
 	if !reflect.DeepEqual(got, want) {
@@ -195,7 +188,7 @@ func TestAPIKeyDataSource_keepsConfiguredID(t *testing.T) {
 	}
 
 	missing := "0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c71"
-	resp = readDataSource(t, ds, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, missing)})
+	resp := readDataSource(t, ds, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, missing)})
 	if !resp.Diagnostics.HasError() || !strings.Contains(resp.Diagnostics.Errors()[0].Detail(), "with id "+missing) {
 		t.Errorf("diagnostics = %v, want a not-found error naming %s", resp.Diagnostics, missing)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -121,43 +122,66 @@ func (r *apiKeyEphemeralResource) Configure(_ context.Context, req ephemeral.Con
 const openTofuReportedVersion = "1.13.0"
 
 func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var cfg apiKeyEphemeralModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ttl, ok := readEphemeralConfig(ctx, req.Config, &resp.Diagnostics)
+	if !ok {
 		return
+	}
+	if !r.data.configured() {
+		r.openUnconfigured(ctx, req, resp, cfg)
+		return
+	}
+	key, ok := r.createEphemeralKey(ctx, cfg, ttl, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	// Whatever logs on this context from here on, the secret is masked.
+	ctx = client.MaskInLogs(ctx, key.Secret.Reveal())
+	tflog.Info(ctx, "opened ephemeral Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
+	r.setOpened(ctx, resp, cfg, key)
+}
+
+// readEphemeralConfig reads the configuration, with ttl defaulting to
+// defaultEphemeralTTL, and the ttl it names; ok is false when either is
+// invalid, which diags (or the ttl validator) has reported.
+func readEphemeralConfig(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (cfg apiKeyEphemeralModel, ttl time.Duration, ok bool) {
+	diags.Append(config.Get(ctx, &cfg)...)
+	if diags.HasError() {
+		return cfg, 0, false
 	}
 	if cfg.TTL.IsNull() {
 		cfg.TTL = types.StringValue(defaultEphemeralTTL)
 	}
-	ttl, ok := validators.ParseDuration(cfg.TTL.ValueString())
-	if !ok {
-		return // the validator has reported it
-	}
-	if !r.data.configured() {
-		// The provider block depends on values known only after apply, which
-		// happens only during plan. A client that can take a deferral gets
-		// one. Terraform without deferrals accepts an unknown result and
-		// opens the resource again during apply, when the provider is
-		// configured. OpenTofu rejects an unknown result as a provider bug;
-		// it opens the resource at apply by itself when the ephemeral
-		// block's depends_on has pending changes.
-		if req.ClientCapabilities.DeferralAllowed {
-			resp.Deferred = &ephemeral.Deferred{Reason: ephemeral.DeferredReasonProviderConfigUnknown}
-			return
-		}
-		if r.data.clientVersion() == openTofuReportedVersion {
-			resp.Diagnostics.AddError("Provider configuration known only at apply",
-				"The domaintrust provider's configuration depends on values that are known only after apply, so "+
-					"it cannot create this key during the plan, and OpenTofu does not accept a value that is not "+
-					"known yet. Add the resources the provider block depends on to this ephemeral block's "+
-					"depends_on: OpenTofu then opens it during apply, when the provider is configured.")
-			return
-		}
-		cfg.ID, cfg.Key, cfg.Expiration = types.StringUnknown(), types.StringUnknown(), timestampUnknown()
-		resp.Diagnostics.Append(resp.Result.Set(ctx, cfg)...)
+	ttl, ok = validators.ParseDuration(cfg.TTL.ValueString())
+	return cfg, ttl, ok
+}
+
+// openUnconfigured answers an Open that comes before the provider is
+// configured: the provider block depends on values known only after apply,
+// which happens only during plan. A client that can take a deferral gets
+// one. Terraform without deferrals accepts an unknown result and opens the
+// resource again during apply, when the provider is configured. OpenTofu
+// rejects an unknown result as a provider bug; it opens the resource at
+// apply by itself when the ephemeral block's depends_on has pending changes.
+func (r *apiKeyEphemeralResource) openUnconfigured(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse, cfg apiKeyEphemeralModel) {
+	if req.ClientCapabilities.DeferralAllowed {
+		resp.Deferred = &ephemeral.Deferred{Reason: ephemeral.DeferredReasonProviderConfigUnknown}
 		return
 	}
+	if r.data.clientVersion() == openTofuReportedVersion {
+		resp.Diagnostics.AddError("Provider configuration known only at apply",
+			"The domaintrust provider's configuration depends on values that are known only after apply, so "+
+				"it cannot create this key during the plan, and OpenTofu does not accept a value that is not "+
+				"known yet. Add the resources the provider block depends on to this ephemeral block's "+
+				"depends_on: OpenTofu then opens it during apply, when the provider is configured.")
+		return
+	}
+	cfg.ID, cfg.Key, cfg.Expiration = types.StringUnknown(), types.StringUnknown(), timestampUnknown()
+	resp.Diagnostics.Append(resp.Result.Set(ctx, cfg)...)
+}
 
+// createEphemeralKey creates the key the configuration describes, expiring
+// ttl from now; false when the create failed, which diags reports.
+func (r *apiKeyEphemeralResource) createEphemeralKey(ctx context.Context, cfg apiKeyEphemeralModel, ttl time.Duration, diags *diag.Diagnostics) (*client.Key, bool) {
 	in := client.CreateKeyInput{
 		Environment: cfg.Environment.ValueString(),
 		Description: cfg.Description.ValueString(),
@@ -167,18 +191,20 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	}
 	key, err := r.data.createKey(ctx, in)
 	if err != nil {
-		resp.Diagnostics.Append(diagnostics.MovePath(r.data.apiErrorDiagnostics(ctx, "create the ephemeral Domain Trust API key", err),
+		diags.Append(diagnostics.MovePath(r.data.apiErrorDiagnostics(ctx, "create the ephemeral Domain Trust API key", err),
 			// The API complains about the expiry, which here is computed from ttl.
 			path.Root("expiration"), path.Root("ttl"))...)
-		return
+		return nil, false
 	}
-	// Whatever logs on this context from here on, the secret is masked.
-	ctx = client.MaskInLogs(ctx, key.Secret.Reveal())
-	tflog.Info(ctx, "opened ephemeral Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
+	return key, true
+}
+
+// setOpened records the key for Close and sets the result. If either fails,
+// it deletes the key again: Terraform does not close a resource whose Open
+// failed, so the key would live until its expiry.
+func (r *apiKeyEphemeralResource) setOpened(ctx context.Context, resp *ephemeral.OpenResponse, cfg apiKeyEphemeralModel, key *client.Key) {
 	ref := ephemeralKeyRef{ID: key.ID, Expiry: key.Expiry}
 	defer func() {
-		// Terraform does not close a resource whose Open failed, so the key
-		// would live until its expiry.
 		if resp.Diagnostics.HasError() {
 			r.deleteKey(ctx, ref, &resp.Diagnostics)
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -636,21 +637,21 @@ func TestEphemeralAPIKeyOpenAsOpenTofu(t *testing.T) {
 	env := newTestEnv(t, false)
 	p := env.protocolUnconfigured(t)
 	p.requireNoErrors("ConfigureProvider", p.configure(openTofuReportedVersion, map[string]tftypes.Value{
-		"endpoint": stringValue(env.endpoint),
+		"endpoint": protocoltest.String(env.endpoint),
 		"api_key":  tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
 	}))
 	opened, err := p.srv.OpenEphemeralResource(p.ctx, &tfprotov6.OpenEphemeralResourceRequest{
 		TypeName: "domaintrust_api_key",
 		Config: p.dynamic(p.schemas.EphemeralResourceSchemas["domaintrust_api_key"], map[string]tftypes.Value{
-			"environment": stringValue("testing"),
+			"environment": protocoltest.String("testing"),
 		}),
 		ClientCapabilities: &tfprotov6.OpenEphemeralResourceClientCapabilities{DeferralAllowed: false},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(opened.Diagnostics) != 1 || !strings.Contains(requireErrorAt(t, opened.Diagnostics, nil, "Provider configuration known only at apply").Detail, "depends_on") {
-		t.Fatalf("OpenEphemeralResource: want one error that says to add depends_on, got:\n%s", diagnosticsText(opened.Diagnostics))
+	if len(opened.Diagnostics) != 1 || !strings.Contains(protocoltest.RequireErrorAt(t, opened.Diagnostics, nil, "Provider configuration known only at apply").Detail, "depends_on") {
+		t.Fatalf("OpenEphemeralResource: want one error that says to add depends_on, got:\n%s", protocoltest.DiagnosticsText(opened.Diagnostics))
 	}
 	if n := env.stats().ByRoute["POST /keys"]; n != 0 {
 		t.Errorf("%d keys created during a plan that cannot use them", n)

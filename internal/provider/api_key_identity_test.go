@@ -15,6 +15,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 )
 
 // Resource identity through the protocol, as Terraform 1.12+ sends it and as
@@ -39,7 +41,7 @@ func (p *protocolProvider) identityType() tftypes.Type {
 func (p *protocolProvider) identity(id string) *tfprotov6.ResourceIdentityData {
 	p.t.Helper()
 	typ := p.identityType()
-	return &tfprotov6.ResourceIdentityData{IdentityData: dynamicOf(p.t, tftypes.NewValue(typ, map[string]tftypes.Value{"id": stringValue(id)}))}
+	return &tfprotov6.ResourceIdentityData{IdentityData: protocoltest.Dynamic(p.t, tftypes.NewValue(typ, map[string]tftypes.Value{"id": protocoltest.String(id)}))}
 }
 
 // identityID is the id an identity holds; "" for none.
@@ -48,11 +50,11 @@ func (p *protocolProvider) identityID(data *tfprotov6.ResourceIdentityData) stri
 	if data == nil || data.IdentityData == nil {
 		return ""
 	}
-	attrs := attributesOf(p.t, p.identityType(), data.IdentityData)
+	attrs := protocoltest.Attributes(p.t, p.identityType(), data.IdentityData)
 	if attrs == nil {
 		return ""
 	}
-	return str(p.t, attrs["id"])
+	return protocoltest.AsString(p.t, attrs["id"])
 }
 
 func (p *protocolProvider) keySchema() *tfprotov6.Schema { return p.schemas.ResourceSchemas[keyType] }
@@ -67,21 +69,11 @@ func (p *protocolProvider) planAndApply(prior *tfprotov6.DynamicValue, priorIden
 	cfg := p.dynamic(s, config)
 	priorState := prior
 	if priorState == nil {
-		priorState = dynamicOf(p.t, tftypes.NewValue(s.ValueType(), nil))
+		priorState = protocoltest.Dynamic(p.t, tftypes.NewValue(s.ValueType(), nil))
 	}
-	// Terraform's proposed new state: the configuration, with computed
-	// attributes the configuration leaves null taken from the prior state.
-	proposed := map[string]tftypes.Value{}
+	proposed := config
 	if prior != nil {
-		for name, v := range p.attributes(s, prior) {
-			proposed[name] = v
-		}
-	}
-	for name, v := range config {
-		proposed[name] = v
-	}
-	if prior == nil {
-		proposed = config
+		proposed = protocoltest.ProposedNewState(p.attributes(s, prior), config)
 	}
 	planReq := &tfprotov6.PlanResourceChangeRequest{
 		TypeName: keyType, PriorState: priorState, ProposedNewState: p.dynamic(s, proposed), Config: cfg,
@@ -138,14 +130,14 @@ func TestProtocolIdentity_lifecycle(t *testing.T) {
 			p := env.protocol(t)
 			s := p.keySchema()
 			config := map[string]tftypes.Value{
-				"environment": stringValue("testing"),
-				"description": stringValue("identity"),
-				"expiration":  stringValue(env.future(30 * day)),
+				"environment": protocoltest.String("testing"),
+				"description": protocoltest.String("identity"),
+				"expiration":  protocoltest.String(env.future(30 * day)),
 			}
 
 			created := p.planAndApply(nil, nil, config, tc.sendIdentity)
 			p.requireNoErrors("create", created.Diagnostics)
-			id := str(t, p.attributes(s, created.NewState)["id"])
+			id := protocoltest.AsString(t, p.attributes(s, created.NewState)["id"])
 			if got := p.identityID(created.NewIdentity); got != id || id == "" {
 				t.Fatalf("create: identity id %q, want the key's id %q", got, id)
 			}
@@ -163,13 +155,13 @@ func TestProtocolIdentity_lifecycle(t *testing.T) {
 				t.Fatalf("read: identity id %q, want %q", got, id)
 			}
 
-			config["description"] = stringValue("identity, updated")
+			config["description"] = protocoltest.String("identity, updated")
 			updated := p.planAndApply(read.NewState, read.NewIdentity, config, tc.sendIdentity)
 			p.requireNoErrors("update", updated.Diagnostics)
 			if got := p.identityID(updated.NewIdentity); got != id {
 				t.Fatalf("update: identity id %q, want %q", got, id)
 			}
-			if got := str(t, p.attributes(s, updated.NewState)["description"]); got != "identity, updated" {
+			if got := protocoltest.AsString(t, p.attributes(s, updated.NewState)["description"]); got != "identity, updated" {
 				t.Fatalf("update: description %q", got)
 			}
 			if k, _ := env.emu.Key(id); k.Description != "identity, updated" {
@@ -220,7 +212,7 @@ func TestProtocolIdentity_import(t *testing.T) {
 				t.Fatalf("imported %d resources", len(resp.ImportedResources))
 			}
 			imported := resp.ImportedResources[0]
-			if got := str(t, p.attributes(s, imported.State)["id"]); got != k.ID {
+			if got := protocoltest.AsString(t, p.attributes(s, imported.State)["id"]); got != k.ID {
 				t.Errorf("imported state id %q, want %q", got, k.ID)
 			}
 			if got := p.identityID(imported.Identity); got != k.ID {
@@ -235,10 +227,10 @@ func TestProtocolIdentity_import(t *testing.T) {
 			}
 			p.requireNoErrors("read after import", read.Diagnostics)
 			attrs := p.attributes(s, read.NewState)
-			if got := str(t, attrs["description"]); got != "from the dashboard" {
+			if got := protocoltest.AsString(t, attrs["description"]); got != "from the dashboard" {
 				t.Errorf("description after import %q", got)
 			}
-			if got := str(t, attrs["key"]); got != "<null>" {
+			if got := protocoltest.AsString(t, attrs["key"]); got != "<null>" {
 				t.Errorf("key after import is %s, want null", got)
 			}
 		})
@@ -251,7 +243,7 @@ func TestProtocolIdentity_import(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := requireErrorAt(t, resp.Diagnostics, nil, "Invalid import identity")
+		d := protocoltest.RequireErrorAt(t, resp.Diagnostics, nil, "Invalid import identity")
 		if !strings.Contains(d.Detail, `"not-a-uuid"`) || !strings.Contains(d.Detail, "UUID") {
 			t.Errorf("detail %q does not quote the value and say what is expected", d.Detail)
 		}

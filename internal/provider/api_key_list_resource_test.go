@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 )
 
 // The list resource through the protocol, as `terraform query` calls it.
@@ -90,7 +91,7 @@ func TestProtocolList_filters(t *testing.T) {
 	member := env.addUser(env.boot.OrganizationID, "member@example.org", emulator.RoleMember)
 	charlie, _ := env.issueKey(member, testingKey("charlie", now.Add(20*day)))
 	p := env.protocol(t)
-	at := func(d int) tftypes.Value { return stringValue(env.future(time.Duration(d) * day)) }
+	at := func(d int) tftypes.Value { return protocoltest.String(env.future(time.Duration(d) * day)) }
 
 	for _, tc := range []struct {
 		name    string
@@ -98,14 +99,14 @@ func TestProtocolList_filters(t *testing.T) {
 		want    []string
 	}{
 		{"none", nil, []string{env.boot.KeyID, alpha.ID, bravo.ID}},
-		{"environment", map[string]tftypes.Value{"environment": stringValue("production")}, []string{bravo.ID}},
+		{"environment", map[string]tftypes.Value{"environment": protocoltest.String("production")}, []string{bravo.ID}},
 		{"expires_before", map[string]tftypes.Value{"expires_before": at(30)}, []string{alpha.ID}},
 		{"expires_after", map[string]tftypes.Value{"expires_after": at(30)}, []string{env.boot.KeyID, bravo.ID}},
 		{"window", map[string]tftypes.Value{"expires_after": at(1), "expires_before": at(30)}, []string{alpha.ID}},
-		{"user_id", map[string]tftypes.Value{"user_id": stringValue(member)}, []string{charlie.ID}},
+		{"user_id", map[string]tftypes.Value{"user_id": protocoltest.String(member)}, []string{charlie.ID}},
 		{"include_auto_generated", map[string]tftypes.Value{"include_auto_generated": tftypes.NewValue(tftypes.Bool, true)},
 			[]string{env.boot.KeyID, alpha.ID, bravo.ID, login.ID}},
-		{"no results", map[string]tftypes.Value{"environment": stringValue("production"), "expires_before": at(30)}, nil},
+		{"no results", map[string]tftypes.Value{"environment": protocoltest.String("production"), "expires_before": at(30)}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sameIDs(t, tc.name, p.listedIDs(p.list(tc.filters, false, 0)), tc.want...)
@@ -113,7 +114,7 @@ func TestProtocolList_filters(t *testing.T) {
 	}
 
 	t.Run("display name", func(t *testing.T) {
-		results := p.list(map[string]tftypes.Value{"environment": stringValue("production")}, false, 0)
+		results := p.list(map[string]tftypes.Value{"environment": protocoltest.String("production")}, false, 0)
 		want := fmt.Sprintf("bravo (production, expires %s)", rfc3339(bravo.Expiry))
 		if len(results) != 1 || results[0].DisplayName != want {
 			t.Fatalf("display names %+v, want %q", results, want)
@@ -124,11 +125,11 @@ func TestProtocolList_filters(t *testing.T) {
 	})
 
 	t.Run("user not found", func(t *testing.T) {
-		results := p.list(map[string]tftypes.Value{"user_id": stringValue("6f1d2c3b-4a59-4e6f-8a7b-9c0d1e2f3a4b")}, false, 0)
+		results := p.list(map[string]tftypes.Value{"user_id": protocoltest.String("6f1d2c3b-4a59-4e6f-8a7b-9c0d1e2f3a4b")}, false, 0)
 		if len(results) != 1 {
 			t.Fatalf("%d results, want one error", len(results))
 		}
-		requireErrorAt(t, results[0].Diagnostics, tftypes.NewAttributePath().WithAttributeName("user_id"), "User not found")
+		protocoltest.RequireErrorAt(t, results[0].Diagnostics, tftypes.NewAttributePath().WithAttributeName("user_id"), "User not found")
 	})
 }
 
@@ -223,7 +224,7 @@ func TestProtocolList_includeResource(t *testing.T) {
 	p := env.protocol(t)
 	s := p.keySchema()
 
-	results := p.list(map[string]tftypes.Value{"expires_before": stringValue(env.future(60 * day))}, true, 0)
+	results := p.list(map[string]tftypes.Value{"expires_before": protocoltest.String(env.future(60 * day))}, true, 0)
 	if ids := p.listedIDs(results); len(ids) != 2 {
 		t.Fatalf("listed %v, want %s and %s", ids, described.ID, undescribed.ID)
 	}
@@ -262,8 +263,8 @@ func checkListedResource(t *testing.T, p *protocolProvider, s *tfprotov6.Schema,
 			t.Errorf("%s: listed %s, import and read give %s", name, listed[name], readBack[name])
 		}
 	}
-	if str(t, listed["id"]) != id || str(t, listed["key"]) != "<null>" {
-		t.Errorf("listed id %s, key %s; want %s and null", str(t, listed["id"]), str(t, listed["key"]), id)
+	if protocoltest.AsString(t, listed["id"]) != id || protocoltest.AsString(t, listed["key"]) != "<null>" {
+		t.Errorf("listed id %s, key %s; want %s and null", protocoltest.AsString(t, listed["id"]), protocoltest.AsString(t, listed["key"]), id)
 	}
 	if strings.Contains(fmt.Sprint(listed), secret) {
 		t.Error("the resource object holds a secret")
@@ -278,22 +279,14 @@ func checkListedResource(t *testing.T, p *protocolProvider, s *tfprotov6.Schema,
 	p.requireNoErrors("GenerateResourceConfig", gen.Diagnostics)
 	config := p.attributes(s, gen.Config)
 	for _, name := range []string{"environment", "description", "expiration", "user_id"} {
-		if name == "description" && str(t, readBack[name]) == "" {
+		if name == "description" && protocoltest.AsString(t, readBack[name]) == "" {
 			continue // left out; the attribute's default is ""
 		}
 		if !config[name].Equal(readBack[name]) {
 			t.Errorf("generated %s = %s, want %s", name, config[name], readBack[name])
 		}
 	}
-	// Terraform's proposed new state: the configuration, with what it leaves
-	// null taken from the prior state.
-	proposed := map[string]tftypes.Value{}
-	for name, v := range readBack {
-		proposed[name] = v
-		if !config[name].IsNull() {
-			proposed[name] = config[name]
-		}
-	}
+	proposed := protocoltest.ProposedNewState(readBack, config)
 	plan, err := p.srv.PlanResourceChange(p.ctx, &tfprotov6.PlanResourceChangeRequest{
 		TypeName: keyType, PriorState: read.NewState, ProposedNewState: p.dynamic(s, proposed), Config: gen.Config,
 		PriorIdentity: read.NewIdentity,
@@ -324,7 +317,7 @@ func TestProtocolList_errors(t *testing.T) {
 		if len(results) != 1 {
 			t.Fatalf("%d results, want one error", len(results))
 		}
-		requireErrorAt(t, results[0].Diagnostics, tftypes.NewAttributePath().WithAttributeName("endpoint"), "the endpoint is not the Domain Trust API")
+		protocoltest.RequireErrorAt(t, results[0].Diagnostics, tftypes.NewAttributePath().WithAttributeName("endpoint"), "the endpoint is not the Domain Trust API")
 	})
 
 	t.Run("401", func(t *testing.T) {
@@ -333,7 +326,7 @@ func TestProtocolList_errors(t *testing.T) {
 		if len(results) != 1 {
 			t.Fatalf("%d results, want one error", len(results))
 		}
-		d := requireErrorAt(t, results[0].Diagnostics, nil, "the provider's API key was rejected")
+		d := protocoltest.RequireErrorAt(t, results[0].Diagnostics, nil, "the provider's API key was rejected")
 		if strings.Contains(d.Detail, wrongAPIKey) {
 			t.Error("the error shows the API key")
 		}
@@ -342,14 +335,14 @@ func TestProtocolList_errors(t *testing.T) {
 	t.Run("invalid config", func(t *testing.T) {
 		p := env.protocol(t)
 		attr := func(name string) *tftypes.AttributePath { return tftypes.NewAttributePath().WithAttributeName(name) }
-		requireErrorAt(t, p.validateList(map[string]tftypes.Value{"environment": stringValue("staging")}), attr("environment"), "Invalid Attribute Value")
-		requireErrorAt(t, p.validateList(map[string]tftypes.Value{"user_id": stringValue("bob")}), attr("user_id"), "")
-		requireErrorAt(t, p.validateList(map[string]tftypes.Value{"expires_before": stringValue("tomorrow")}), attr("expires_before"), "")
-		requireErrorAt(t, p.validateList(map[string]tftypes.Value{
-			"expires_after": stringValue(env.future(30 * day)), "expires_before": stringValue(env.future(10 * day)),
+		protocoltest.RequireErrorAt(t, p.validateList(map[string]tftypes.Value{"environment": protocoltest.String("staging")}), attr("environment"), "Invalid Attribute Value")
+		protocoltest.RequireErrorAt(t, p.validateList(map[string]tftypes.Value{"user_id": protocoltest.String("bob")}), attr("user_id"), "")
+		protocoltest.RequireErrorAt(t, p.validateList(map[string]tftypes.Value{"expires_before": protocoltest.String("tomorrow")}), attr("expires_before"), "")
+		protocoltest.RequireErrorAt(t, p.validateList(map[string]tftypes.Value{
+			"expires_after": protocoltest.String(env.future(30 * day)), "expires_before": protocoltest.String(env.future(10 * day)),
 		}), attr("expires_after"), "Empty expiry window")
-		if diags := p.validateList(map[string]tftypes.Value{"environment": stringValue("testing")}); hasError(diags) {
-			t.Errorf("a valid configuration fails validation:\n%s", diagnosticsText(diags))
+		if diags := p.validateList(map[string]tftypes.Value{"environment": protocoltest.String("testing")}); protocoltest.HasError(diags) {
+			t.Errorf("a valid configuration fails validation:\n%s", protocoltest.DiagnosticsText(diags))
 		}
 	})
 }

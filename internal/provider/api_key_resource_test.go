@@ -24,80 +24,67 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 	exp1, exp2 := env.future(30*24*time.Hour), env.future(60*24*time.Hour)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	newKeyOnReplace := statecheck.CompareValue(compare.ValuesDiffer())
+	// triggered is the production key with rotation_triggers' secret_version.
+	triggered := func(secretVersion string) string {
+		return keyConfig(env, fmt.Sprintf(`
+  environment       = "production"
+  description       = "ci, renamed"
+  expiration        = %q
+  rotation_triggers = { secret_version = %q }`, exp2, secretVersion))
+	}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{
-				Config: keyConfig(env, fmt.Sprintf(`
-  environment = "testing"
-  description = "ci"
-  expiration  = %q`, exp1)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-					plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key")),
-					plancheck.ExpectSensitiveValue(keyAddr, tfjsonpath.New("key")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("user_id"), knownvalue.StringExact(env.boot.UserID)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expiration"), knownvalue.StringExact(exp1)),
-					statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.NotNull()),
-					sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
-					newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key")),
-				},
-				Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkRemote(keyAddr, "ci", exp1)),
+	env.resourceTest(t, []resource.TestStep{
+		{
+			Config: testingKeyConfig(env, "ci", exp1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key")),
+				plancheck.ExpectSensitiveValue(keyAddr, tfjsonpath.New("key")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("user_id"), knownvalue.StringExact(env.boot.UserID)),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expiration"), knownvalue.StringExact(exp1)),
+				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.NotNull()),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key")),
 			},
-			{
-				// Expiry change: PATCH in place, same id.
-				Config: keyConfig(env, fmt.Sprintf(`
-  environment = "testing"
-  description = "ci"
-  expiration  = %q`, exp2)),
-				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-				Check:             env.checkRemote(keyAddr, "ci", exp2),
-			},
-			{
-				// Description change: PATCH in place, same id.
-				Config: keyConfig(env, fmt.Sprintf(`
-  environment = "testing"
-  description = "ci, renamed"
-  expiration  = %q`, exp2)),
-				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-				Check:             resource.ComposeTestCheckFunc(env.checkRemote(keyAddr, "ci, renamed", exp2), env.checkKeyAuthenticates(keyAddr)),
-			},
-			{
-				// Environment change: a new key with a new secret.
-				Config: keyConfig(env, fmt.Sprintf(`
+			Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkRemote(keyAddr, "ci", exp1)),
+		},
+		{
+			// Expiry change: PATCH in place, same id.
+			Config:            testingKeyConfig(env, "ci", exp2),
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
+			Check:             env.checkRemote(keyAddr, "ci", exp2),
+		},
+		{
+			// Description change: PATCH in place, same id.
+			Config:            testingKeyConfig(env, "ci, renamed", exp2),
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
+			Check:             resource.ComposeTestCheckFunc(env.checkRemote(keyAddr, "ci, renamed", exp2), env.checkKeyAuthenticates(keyAddr)),
+		},
+		{
+			// Environment change: a new key with a new secret.
+			Config: keyConfig(env, fmt.Sprintf(`
   environment = "production"
   description = "ci, renamed"
   expiration  = %q`, exp2)),
-				ConfigPlanChecks:  expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-				ConfigStateChecks: []statecheck.StateCheck{newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key"))},
-				Check:             resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
-			},
-			{
-				// First triggers on an existing key: recorded, no rotation.
-				Config: keyConfig(env, fmt.Sprintf(`
-  environment       = "production"
-  description       = "ci, renamed"
-  expiration        = %q
-  rotation_triggers = { secret_version = "1" }`, exp2)),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-			},
-			{
-				// Changed triggers: rotation by replacement.
-				Config: keyConfig(env, fmt.Sprintf(`
-  environment       = "production"
-  description       = "ci, renamed"
-  expiration        = %q
-  rotation_triggers = { secret_version = "2" }`, exp2)),
-				ConfigPlanChecks:  expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-				ConfigStateChecks: []statecheck.StateCheck{newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key"))},
-				Check:             resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
-			},
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionDestroyBeforeCreate),
+			ConfigStateChecks: []statecheck.StateCheck{newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key"))},
+			Check:             resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
+		},
+		{
+			// First triggers on an existing key: recorded, no rotation.
+			Config:           triggered("1"),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+		},
+		{
+			// Changed triggers: rotation by replacement.
+			Config:            triggered("2"),
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionDestroyBeforeCreate),
+			ConfigStateChecks: []statecheck.StateCheck{newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key"))},
+			Check:             resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
 		},
 	})
 }
@@ -132,19 +119,15 @@ func TestAccAPIKey_equalInstantIsNoOp(t *testing.T) {
 	utc := env.clock.Now().Add(40 * 24 * time.Hour).UTC().Truncate(time.Second)
 	plus2 := utc.In(time.FixedZone("", 2*3600)).Format(time.RFC3339)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{Config: keyConfig(env, fmt.Sprintf(`
+	env.resourceTest(t, []resource.TestStep{
+		{Config: keyConfig(env, fmt.Sprintf(`
   environment = "testing"
   expiration  = %q`, utc.Format(time.RFC3339)))},
-			{
-				Config: keyConfig(env, fmt.Sprintf(`
+		{
+			Config: keyConfig(env, fmt.Sprintf(`
   environment = "testing"
   expiration  = %q`, plus2)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		},
 	})
 }
@@ -156,48 +139,41 @@ func TestAccAPIKey_outOfBandChanges(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
 	exp := env.future(30 * 24 * time.Hour)
-	cfg := keyConfig(env, fmt.Sprintf(`
-  environment = "testing"
-  description = "drift"
-  expiration  = %q`, exp))
+	cfg := testingKeyConfig(env, "drift", exp)
 	var id string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureAttr(keyAddr, "id", &id)},
-			{
-				PreConfig: func() {
-					changed := env.clock.Now().Add(90 * 24 * time.Hour).UTC().Truncate(time.Second)
-					other := "changed in the dashboard"
-					if err := env.emu.UpdateKeyOutOfBand(id, &other, &changed); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expiration"), knownvalue.StringExact(exp)),
-				}},
-				Check: env.checkRemote(keyAddr, "drift", exp),
+	env.resourceTest(t, []resource.TestStep{
+		{Config: cfg, Check: captureAttr(keyAddr, "id", &id)},
+		{
+			PreConfig: func() {
+				changed := env.clock.Now().Add(90 * 24 * time.Hour).UTC().Truncate(time.Second)
+				other := "changed in the dashboard"
+				if err := env.emu.UpdateKeyOutOfBand(id, &other, &changed); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				PreConfig: func() {
-					if err := env.emu.DeleteKeyOutOfBand(id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:           cfg,
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
-				Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1),
-					func(s *terraform.State) error {
-						if s.RootModule().Resources[keyAddr].Primary.ID == id {
-							return fmt.Errorf("re-created key kept the deleted id %s", id)
-						}
-						return nil
-					}),
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expiration"), knownvalue.StringExact(exp)),
+			}},
+			Check: env.checkRemote(keyAddr, "drift", exp),
+		},
+		{
+			PreConfig: func() {
+				if err := env.emu.DeleteKeyOutOfBand(id); err != nil {
+					t.Fatal(err)
+				}
 			},
+			Config:           cfg,
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
+			Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1),
+				func(s *terraform.State) error {
+					if s.RootModule().Resources[keyAddr].Primary.ID == id {
+						return fmt.Errorf("re-created key kept the deleted id %s", id)
+					}
+					return nil
+				}),
 		},
 	})
 }
@@ -209,46 +185,39 @@ func TestAccAPIKey_import(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
 	exp := env.future(30 * 24 * time.Hour)
-	cfg := keyConfig(env, fmt.Sprintf(`
-  environment = "testing"
-  description = "imported"
-  expiration  = %q`, exp))
+	cfg := testingKeyConfig(env, "imported", exp)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			{
-				Config:                  cfg,
-				ResourceName:            keyAddr,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"key"},
-			},
-			{
-				Config:          cfg,
-				ResourceName:    keyAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
-					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
-				}},
-			},
-			{
-				Config:        cfg,
-				ResourceName:  keyAddr,
-				ImportState:   true,
-				ImportStateId: "not-a-uuid",
-				ExpectError:   regexp.MustCompile(`"not-a-uuid" is not a Domain Trust API key id`),
-			},
-			// Other spellings of the key's UUID are refused by the data
-			// source's rule, with the canonical form to write instead.
-			importOtherSpelling(cfg, func(id string) string { return "{" + id + "}" }),
-			importOtherSpelling(cfg, func(id string) string { return "urn:uuid:" + id }),
-			importOtherSpelling(cfg, func(id string) string { return strings.ReplaceAll(id, "-", "") }),
+	env.resourceTest(t, []resource.TestStep{
+		{Config: cfg},
+		{
+			Config:                  cfg,
+			ResourceName:            keyAddr,
+			ImportState:             true,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"key"},
 		},
+		{
+			Config:          cfg,
+			ResourceName:    keyAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionNoop),
+				plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
+			}},
+		},
+		{
+			Config:        cfg,
+			ResourceName:  keyAddr,
+			ImportState:   true,
+			ImportStateId: "not-a-uuid",
+			ExpectError:   regexp.MustCompile(`"not-a-uuid" is not a Domain Trust API key id`),
+		},
+		// Other spellings of the key's UUID are refused by the data
+		// source's rule, with the canonical form to write instead.
+		importOtherSpelling(cfg, func(id string) string { return "{" + id + "}" }),
+		importOtherSpelling(cfg, func(id string) string { return "urn:uuid:" + id }),
+		importOtherSpelling(cfg, func(id string) string { return strings.ReplaceAll(id, "-", "") }),
 	})
 }
 
@@ -272,16 +241,12 @@ func importOtherSpelling(cfg string, spell func(id string) string) resource.Test
 func TestAccAPIKey_productionAccessMissing(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{{
-			Config: keyConfig(env, fmt.Sprintf(`
+	env.resourceTest(t, []resource.TestStep{{
+		Config: keyConfig(env, fmt.Sprintf(`
   environment = "production"
   expiration  = %q`, env.future(24*time.Hour))),
-			ExpectError: expectError("production access missing"),
-		}},
-	})
+		ExpectError: expectError("production access missing"),
+	}})
 }
 
 // TestAccAPIKey_invalidInput: every bad input fails at plan, before any
@@ -345,10 +310,7 @@ func TestAccAPIKey_expiredKeyWarns(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
 	cli := newTFCLI(t, env)
-	cli.write(keyConfig(env, fmt.Sprintf(`
-  environment = "testing"
-  description = "short-lived"
-  expiration  = %q`, env.future(48*time.Hour))))
+	cli.write(testingKeyConfig(env, "short-lived", env.future(48*time.Hour)))
 	cli.mustRun("apply", "-auto-approve")
 	env.clock.Advance(72 * time.Hour)
 
@@ -374,21 +336,14 @@ resource "domaintrust_api_key" "test" {
   expiration  = %q
 }`, exp)
 	longDescription := strings.Repeat("d", 5000)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{
-				Config:      env.providerBlockWithKey("dtk_not_a_valid_key_0000000000") + body,
-				ExpectError: expectError("the provider's API key was rejected"),
-			},
-			{
-				Config: keyConfig(env, fmt.Sprintf(`
-  environment = "testing"
-  description = %q
-  expiration  = %q`, longDescription, exp)),
-				ExpectError: regexp.MustCompile(`(?s)with domaintrust_api_key.test.*Domain Trust rejected the value: description`),
-			},
+	env.resourceTest(t, []resource.TestStep{
+		{
+			Config:      env.providerBlockWithKey("dtk_not_a_valid_key_0000000000") + body,
+			ExpectError: expectError("the provider's API key was rejected"),
+		},
+		{
+			Config:      testingKeyConfig(env, longDescription, exp),
+			ExpectError: regexp.MustCompile(`(?s)with domaintrust_api_key.test.*Domain Trust rejected the value: description`),
 		},
 	})
 }
@@ -399,17 +354,13 @@ resource "domaintrust_api_key" "test" {
 func TestAccProvider_unknownConfigAtPlan(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{{
-			Config: env.providerBlockKnownAtApply() + fmt.Sprintf(`
+	env.resourceTest(t, []resource.TestStep{{
+		Config: env.providerBlockKnownAtApply() + fmt.Sprintf(`
 resource "domaintrust_api_key" "test" {
   environment = "testing"
   expiration  = %q
 }`, env.future(30*day)),
-			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
-			Check:            env.checkKeyAuthenticates(keyAddr),
-		}},
-	})
+		ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
+		Check:            env.checkKeyAuthenticates(keyAddr),
+	}})
 }

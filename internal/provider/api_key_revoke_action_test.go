@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 )
 
 // The revoke action through the protocol, as Terraform 1.14 plans and
@@ -61,7 +63,7 @@ func (p *protocolProvider) invoke(set map[string]tftypes.Value) ([]string, []*tf
 }
 
 func revokeConfig(id string, allowMissing bool) map[string]tftypes.Value {
-	cfg := map[string]tftypes.Value{"id": stringValue(id)}
+	cfg := map[string]tftypes.Value{"id": protocoltest.String(id)}
 	if allowMissing {
 		cfg["allow_missing"] = tftypes.NewValue(tftypes.Bool, true)
 	}
@@ -108,7 +110,7 @@ func TestProtocolRevokeAction_missingKey(t *testing.T) {
 	keysBefore := len(env.emu.Keys())
 
 	progress, diags := p.invoke(revokeConfig(unknownKeyID, false))
-	d := requireErrorAt(t, diags, tftypes.NewAttributePath().WithAttributeName("id"), "API key not found")
+	d := protocoltest.RequireErrorAt(t, diags, tftypes.NewAttributePath().WithAttributeName("id"), "API key not found")
 	if !strings.Contains(d.Detail, "allow_missing") {
 		t.Errorf("the error does not mention allow_missing: %s", d.Detail)
 	}
@@ -136,7 +138,7 @@ func TestProtocolRevokeAction_errors(t *testing.T) {
 		endpoint := serveAll(t, http.StatusNotFound, "text/html", "<html><body>Not Found</body></html>")
 		p := env.protocolWithKey(t, endpoint, env.boot.APIKey, true)
 		progress, diags := p.invoke(revokeConfig(k.ID, true))
-		requireErrorAt(t, diags, endpointAttr, "the endpoint is not the Domain Trust API")
+		protocoltest.RequireErrorAt(t, diags, endpointAttr, "the endpoint is not the Domain Trust API")
 		if saysRevoked(progress) {
 			t.Errorf("progress says revoked: %q", progress)
 		}
@@ -156,7 +158,7 @@ func TestProtocolRevokeAction_errors(t *testing.T) {
 		t.Cleanup(srv.Close)
 		p := env.protocolWithKey(t, srv.URL+"/api", env.boot.APIKey, true)
 		progress, diags := p.invoke(revokeConfig(k.ID, false))
-		requireErrorAt(t, diags, endpointAttr, "is revoked: the endpoint is not the Domain Trust API")
+		protocoltest.RequireErrorAt(t, diags, endpointAttr, "is revoked: the endpoint is not the Domain Trust API")
 		if saysRevoked(progress) {
 			t.Errorf("progress says revoked: %q", progress)
 		}
@@ -165,7 +167,7 @@ func TestProtocolRevokeAction_errors(t *testing.T) {
 	t.Run("401", func(t *testing.T) {
 		p := env.protocolWithKey(t, env.endpoint, wrongAPIKey, true)
 		progress, diags := p.invoke(revokeConfig(k.ID, false))
-		d := requireErrorAt(t, diags, nil, "the provider's API key was rejected")
+		d := protocoltest.RequireErrorAt(t, diags, nil, "the provider's API key was rejected")
 		if strings.Contains(d.Detail, wrongAPIKey) {
 			t.Error("the error shows the API key")
 		}
@@ -182,7 +184,7 @@ func TestProtocolRevokeAction_errors(t *testing.T) {
 		own := newTestEnv(t, false)
 		p := own.protocol(t)
 		progress, diags := p.invoke(revokeConfig(own.boot.KeyID, false))
-		d := requireErrorAt(t, diags, nil, "Could not confirm that API key")
+		d := protocoltest.RequireErrorAt(t, diags, nil, "Could not confirm that API key")
 		if !strings.Contains(d.Detail, "401") || !strings.Contains(d.Detail, "the provider needs a new key") {
 			t.Errorf("detail %q does not explain the 401", d.Detail)
 		}
@@ -202,7 +204,7 @@ func TestProtocolRevokeAction_errors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		requireErrorAt(t, resp.Diagnostics, tftypes.NewAttributePath().WithAttributeName("id"), "")
+		protocoltest.RequireErrorAt(t, resp.Diagnostics, tftypes.NewAttributePath().WithAttributeName("id"), "")
 	})
 }
 

@@ -41,60 +41,56 @@ func TestAccAPIKeyRotation_window(t *testing.T) {
 	var firstID, firstSecret string
 	keyChanges := statecheck.CompareValue(compare.ValuesDiffer())
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-					plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("expiration")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{keyChanges.AddStateValue(keyAddr, tfjsonpath.New("key"))},
-				Check: resource.ComposeTestCheckFunc(
-					checkExpiryIsCreatedPlus(keyAddr, 90*day),
-					captureAttr(keyAddr, "id", &firstID),
-					captureAttr(keyAddr, "key", &firstSecret),
-				),
-			},
-			{
-				// Right after create, and 75 days later (one day before the
-				// window), nothing to do: no perpetual diff.
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-			{
-				PreConfig:        func() { env.clock.Advance(75 * day) },
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
-			{
-				// Day 77: inside the 14-day window.
-				PreConfig: func() { env.clock.Advance(2 * day) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{keyChanges.AddStateValue(keyAddr, tfjsonpath.New("key"))},
-				Check: resource.ComposeTestCheckFunc(
-					env.checkKeyAuthenticates(keyAddr),
-					env.checkKeyCount(1),
-					checkExpiryIsCreatedPlus(keyAddr, 90*day),
-					func(*terraform.State) error { return env.checkCreatedBeforeDeleted(firstID) },
-					func(*terraform.State) error {
-						if env.emu.Authenticates(firstSecret) {
-							return fmt.Errorf("the rotated-out key %s still authenticates", firstID)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				// The new key is young again: empty plan.
-				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-			},
+	env.resourceTest(t, []resource.TestStep{
+		{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("expiration")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{keyChanges.AddStateValue(keyAddr, tfjsonpath.New("key"))},
+			Check: resource.ComposeTestCheckFunc(
+				checkExpiryIsCreatedPlus(keyAddr, 90*day),
+				captureAttr(keyAddr, "id", &firstID),
+				captureAttr(keyAddr, "key", &firstSecret),
+			),
+		},
+		{
+			// Right after create, and 75 days later (one day before the
+			// window), nothing to do: no perpetual diff.
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		},
+		{
+			PreConfig:        func() { env.clock.Advance(75 * day) },
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		},
+		{
+			// Day 77: inside the 14-day window.
+			PreConfig: func() { env.clock.Advance(2 * day) },
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{keyChanges.AddStateValue(keyAddr, tfjsonpath.New("key"))},
+			Check: resource.ComposeTestCheckFunc(
+				env.checkKeyAuthenticates(keyAddr),
+				env.checkKeyCount(1),
+				checkExpiryIsCreatedPlus(keyAddr, 90*day),
+				func(*terraform.State) error { return env.checkCreatedBeforeDeleted(firstID) },
+				func(*terraform.State) error {
+					if env.emu.Authenticates(firstSecret) {
+						return fmt.Errorf("the rotated-out key %s still authenticates", firstID)
+					}
+					return nil
+				},
+			),
+		},
+		{
+			// The new key is young again: empty plan.
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		},
 	})
 }
@@ -107,27 +103,23 @@ func TestAccAPIKeyRotation_expiredAndDeleted(t *testing.T) {
 	cfg := rotatingConfig(env, "720h", "48h")
 	var id string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureAttr(keyAddr, "id", &id)},
-			{
-				PreConfig:        func() { env.clock.Advance(31 * day) },
-				Config:           cfg,
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreateBeforeDestroy),
-				Check:            resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1), captureAttr(keyAddr, "id", &id)),
+	env.resourceTest(t, []resource.TestStep{
+		{Config: cfg, Check: captureAttr(keyAddr, "id", &id)},
+		{
+			PreConfig:        func() { env.clock.Advance(31 * day) },
+			Config:           cfg,
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreateBeforeDestroy),
+			Check:            resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1), captureAttr(keyAddr, "id", &id)),
+		},
+		{
+			PreConfig: func() {
+				if err := env.emu.DeleteKeyOutOfBand(id); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				PreConfig: func() {
-					if err := env.emu.DeleteKeyOutOfBand(id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:           cfg,
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
-				Check:            resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
-			},
+			Config:           cfg,
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
+			Check:            resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
 		},
 	})
 }
@@ -141,45 +133,41 @@ func TestAccAPIKeyRotation_settingsChanges(t *testing.T) {
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	var patchesBefore int64
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{
-				Config:            rotatingConfig(env, "720h", "168h"),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
+	env.resourceTest(t, []resource.TestStep{
+		{
+			Config:            rotatingConfig(env, "720h", "168h"),
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
+		},
+		{
+			PreConfig: func() { env.clock.Advance(10 * day) },
+			Config:    rotatingConfig(env, "1440h", "168h"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expiration"), knownvalue.NotNull()),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
+			Check:             resource.ComposeTestCheckFunc(checkExpiryIsCreatedPlus(keyAddr, 60*day), env.checkStateMatchesRemote(keyAddr)),
+		},
+		{
+			PreConfig: func() { patchesBefore = env.stats().ByRoute["PATCH /keys/{id}"] },
+			Config:    rotatingConfig(env, "1440h", "240h"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
+			Check: func(*terraform.State) error {
+				if n := env.stats().ByRoute["PATCH /keys/{id}"] - patchesBefore; n != 0 {
+					return fmt.Errorf("changing rotate_before sent %d PATCH requests, want 0", n)
+				}
+				return nil
 			},
-			{
-				PreConfig: func() { env.clock.Advance(10 * day) },
-				Config:    rotatingConfig(env, "1440h", "168h"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expiration"), knownvalue.NotNull()),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-				Check:             resource.ComposeTestCheckFunc(checkExpiryIsCreatedPlus(keyAddr, 60*day), env.checkStateMatchesRemote(keyAddr)),
-			},
-			{
-				PreConfig: func() { patchesBefore = env.stats().ByRoute["PATCH /keys/{id}"] },
-				Config:    rotatingConfig(env, "1440h", "240h"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-				Check: func(*terraform.State) error {
-					if n := env.stats().ByRoute["PATCH /keys/{id}"] - patchesBefore; n != 0 {
-						return fmt.Errorf("changing rotate_before sent %d PATCH requests, want 0", n)
-					}
-					return nil
-				},
-			},
-			{
-				// Day 10 of a key whose new period is 15 days, rotated 7
-				// days before: inside the window, so a new key.
-				Config:           rotatingConfig(env, "360h", "168h"),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreateBeforeDestroy),
-				Check:            resource.ComposeTestCheckFunc(checkExpiryIsCreatedPlus(keyAddr, 15*day), env.checkKeyCount(1)),
-			},
+		},
+		{
+			// Day 10 of a key whose new period is 15 days, rotated 7
+			// days before: inside the window, so a new key.
+			Config:           rotatingConfig(env, "360h", "168h"),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreateBeforeDestroy),
+			Check:            resource.ComposeTestCheckFunc(checkExpiryIsCreatedPlus(keyAddr, 15*day), env.checkKeyCount(1)),
 		},
 	})
 }
@@ -214,23 +202,19 @@ func TestAccAPIKeyRotation_switchModes(t *testing.T) {
     create_before_destroy = true
   }`, env.future(20*day)))
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{Config: fixed, ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))}},
-			{
-				Config:            rotatingConfig(env, "2160h", "336h"),
-				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-				Check:             resource.ComposeTestCheckFunc(checkExpiryIsCreatedPlus(keyAddr, 90*day), env.checkStateMatchesRemote(keyAddr)),
-			},
-			{
-				Config:            fixed,
-				ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-				Check:             env.checkStateMatchesRemote(keyAddr),
-			},
+	env.resourceTest(t, []resource.TestStep{
+		{Config: fixed, ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))}},
+		{
+			Config:            rotatingConfig(env, "2160h", "336h"),
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
+			Check:             resource.ComposeTestCheckFunc(checkExpiryIsCreatedPlus(keyAddr, 90*day), env.checkStateMatchesRemote(keyAddr)),
+		},
+		{
+			Config:            fixed,
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
+			Check:             env.checkStateMatchesRemote(keyAddr),
 		},
 	})
 }
@@ -245,21 +229,17 @@ func TestAccAPIKeyRotation_import(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := rotatingConfig(env, "2160h", "336h")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{{
-			Config:          cfg,
-			ResourceName:    keyAddr,
-			ImportState:     true,
-			ImportStateId:   k.ID,
-			ImportStateKind: resource.ImportBlockWithID,
-			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
-			}},
-			ExpectNonEmptyPlan: true,
+	env.resourceTest(t, []resource.TestStep{{
+		Config:          cfg,
+		ResourceName:    keyAddr,
+		ImportState:     true,
+		ImportStateId:   k.ID,
+		ImportStateKind: resource.ImportBlockWithID,
+		ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
 		}},
-	})
+		ExpectNonEmptyPlan: true,
+	}})
 }
 
 // TestAccAPIKeyRotation_warning reads, through the real CLI, the warning a

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/seal/sealtest"
 )
 
@@ -233,10 +234,10 @@ func TestProtocolSealFailureLeavesNoKey(t *testing.T) {
 	p := env.protocol(t)
 	s := p.keySchema()
 	sealType := s.ValueType().(tftypes.Object).AttributeTypes["seal"].(tftypes.Object)
-	badSeal := tftypes.NewValue(sealType, map[string]tftypes.Value{"recipient": stringValue("not a recipient")})
+	badSeal := tftypes.NewValue(sealType, map[string]tftypes.Value{"recipient": protocoltest.String("not a recipient")})
 	values := map[string]tftypes.Value{
-		"environment": stringValue("testing"), "description": stringValue("unsealable"),
-		"expiration": stringValue(env.future(30 * day)), "seal": badSeal,
+		"environment": protocoltest.String("testing"), "description": protocoltest.String("unsealable"),
+		"expiration": protocoltest.String(env.future(30 * day)), "seal": badSeal,
 	}
 	planned := map[string]tftypes.Value{
 		"id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue), "user_id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
@@ -246,23 +247,23 @@ func TestProtocolSealFailureLeavesNoKey(t *testing.T) {
 		planned[k] = v
 	}
 	resp, err := p.srv.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
-		TypeName: keyType, PriorState: dynamicOf(t, tftypes.NewValue(s.ValueType(), nil)),
+		TypeName: keyType, PriorState: protocoltest.Dynamic(t, tftypes.NewValue(s.ValueType(), nil)),
 		PlannedState: p.dynamic(s, planned), Config: p.dynamic(s, values),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	requireErrorAt(t, resp.Diagnostics, tftypes.NewAttributePath().WithAttributeName("seal"), "Invalid seal recipient")
+	protocoltest.RequireErrorAt(t, resp.Diagnostics, tftypes.NewAttributePath().WithAttributeName("seal"), "Invalid seal recipient")
 	if ids := env.liveKeyIDs(); len(ids) != 0 {
 		t.Errorf("keys left behind: %v", ids)
 	}
-	if st := p.attributes(s, resp.NewState); st != nil && str(t, st["id"]) != "<null>" {
-		t.Errorf("state holds key %s after the failed create", str(t, st["id"]))
+	if st := p.attributes(s, resp.NewState); st != nil && protocoltest.AsString(t, st["id"]) != "<null>" {
+		t.Errorf("state holds key %s after the failed create", protocoltest.AsString(t, st["id"]))
 	}
 	if n := env.stats().ByRoute["POST /keys"]; n != 1 {
 		t.Errorf("%d creates, want 1", n)
 	}
-	if strings.Contains(diagnosticsText(resp.Diagnostics), "dtk_") {
+	if strings.Contains(protocoltest.DiagnosticsText(resp.Diagnostics), "dtk_") {
 		t.Error("the diagnostics hold what looks like a key value")
 	}
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"cmp"
-	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -503,14 +502,7 @@ func TestAPIKeysDataSource_orderAndSecrets(t *testing.T) {
 		key("c", t0), key("b", t0.Add(time.Second)), key("a", t0), key("0", t0.Add(-time.Second)),
 	}}
 	ds := &apiKeysDataSource{data: newProviderData(fake, clock.NewMock(), "https://domain-trust.example/api", defaultKeyListPolicy)}
-	resp := readDataSource(t, ds, nil)
-	if resp.Diagnostics.HasError() {
-		t.Fatal(resp.Diagnostics)
-	}
-	var got apiKeysModel
-	if diags := resp.State.Get(context.Background(), &got); diags.HasError() {
-		t.Fatal(diags)
-	}
+	got := readDataSourceState[apiKeysModel](t, ds, nil)
 	var ids []string
 	for _, k := range got.Keys {
 		ids = append(ids, k.ID.ValueString())
@@ -535,16 +527,8 @@ func TestAPIKeysDataSource_keyOnTwoPages(t *testing.T) {
 	shifted := newShiftedListing(t)
 	env.wrap(shifted.middleware)
 	ds := &apiKeysDataSource{data: listingData(t, env, defaultKeyListPolicy)}
-	resp := readDataSource(t, ds, nil)
-	if resp.Diagnostics.HasError() {
-		t.Fatal(resp.Diagnostics)
-	}
-	var got apiKeysModel
-	if diags := resp.State.Get(context.Background(), &got); diags.HasError() {
-		t.Fatal(diags)
-	}
 	var ids []string
-	for _, k := range got.Keys {
+	for _, k := range readDataSourceState[apiKeysModel](t, ds, nil).Keys {
 		ids = append(ids, k.ID.ValueString())
 	}
 	if shifted.repeated() == 0 {

@@ -6,7 +6,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"maps"
 	"regexp"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -201,19 +201,26 @@ func readDataSource(t *testing.T, ds datasource.DataSource, set map[string]tftyp
 	ctx := context.Background()
 	var sr datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
-	typ, ok := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatalf("%T: schema type is not an object", ds)
-	}
-	vals := map[string]tftypes.Value{}
-	for name, at := range typ.AttributeTypes {
-		vals[name] = tftypes.NewValue(at, nil)
-	}
-	maps.Copy(vals, set)
-	req := datasource.ReadRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: tftypes.NewValue(typ, vals)}}
+	typ := sr.Schema.Type().TerraformType(ctx)
+	req := datasource.ReadRequest{Config: tfsdk.Config{Schema: sr.Schema, Raw: protocoltest.Object(t, typ, set)}}
 	resp := datasource.ReadResponse{State: tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(typ, nil)}}
 	ds.Read(ctx, req, &resp)
 	return resp
+}
+
+// readDataSourceState is readDataSource's state, decoded into a model M; a
+// diagnostic error fails the test.
+func readDataSourceState[M any](t *testing.T, ds datasource.DataSource, set map[string]tftypes.Value) M {
+	t.Helper()
+	resp := readDataSource(t, ds, set)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	var got M
+	if diags := resp.State.Get(context.Background(), &got); diags.HasError() {
+		t.Fatal(diags)
+	}
+	return got
 }
 
 // stateKeys reads the ids, expiries and secrets of every domaintrust_api_key

@@ -66,6 +66,15 @@ resource "domaintrust_api_key" "test" {
 `, body)
 }
 
+// testingKeyConfig is keyConfig of a testing key with a description and an
+// expiration.
+func testingKeyConfig(env *testEnv, description, expiration string) string {
+	return keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  description = %q
+  expiration  = %q`, description, expiration))
+}
+
 func newKeyConfig(env *testEnv, provider string) string {
 	return provider + fmt.Sprintf(`
 resource "domaintrust_api_key" "test" {

@@ -114,27 +114,20 @@ func TestCreateAfterLostAnswerDeletesOrphanAndRetries(t *testing.T) {
 // not have its key mistaken for the orphan.
 func TestCreateReconcileSparesSiblingInFlight(t *testing.T) {
 	t.Parallel()
-	api := newFakeKeys()
-	siblingApplied, release := holdSiblingLoseOurs(api)
-	co := newCreateCoordinator(clock.System{})
-	parked := parkEvents(co)
-	var wg sync.WaitGroup
-	var sibling, ours *client.Key
-	var siblingErr, oursErr error
-	wg.Add(2)
-	go func() { defer wg.Done(); sibling, siblingErr = co.create(context.Background(), api, sameBody) }()
-	<-siblingApplied
-	go func() { defer wg.Done(); ours, oursErr = co.create(context.Background(), api, sameBody) }()
+	s := startSiblingInFlight()
+	ours := startCreate(context.Background(), s.co, s.api)
 
 	// Release the sibling only once ours waits for the clean-up round: a
 	// broken coordinator lists (and deletes the sibling's key) first.
-	awaitPark(t, parked, "round")
-	close(release)
-	wg.Wait()
+	awaitPark(t, s.parked, "round")
+	close(s.release)
+	<-s.sibling.done
+	<-ours.done
 
-	if siblingErr != nil || oursErr != nil {
-		t.Fatalf("errors: sibling %v, ours %v", siblingErr, oursErr)
+	if s.sibling.err != nil || ours.err != nil {
+		t.Fatalf("errors: sibling %v, ours %v", s.sibling.err, ours.err)
 	}
+	api, sibling := s.api, s.sibling.key
 	for _, id := range api.deleted {
 		if id == sibling.ID {
 			t.Fatalf("the sibling's key %s was deleted as an orphan (events %v)", id, api.log)
@@ -143,17 +136,27 @@ func TestCreateReconcileSparesSiblingInFlight(t *testing.T) {
 	if _, ok := api.keys[sibling.ID]; !ok {
 		t.Fatalf("sibling key %s is gone", sibling.ID)
 	}
-	if _, ok := api.keys[ours.ID]; !ok || len(api.keys) != 2 {
+	if _, ok := api.keys[ours.key.ID]; !ok || len(api.keys) != 2 {
 		t.Fatalf("want exactly the two returned keys, have %v", api.keys)
 	}
 }
 
-// holdSiblingLoseOurs makes the first POST (a sibling's) take effect and
-// hold its answer back until release is closed, and the second (ours) take
-// effect and lose its answer. siblingApplied is closed once the first has
-// taken effect.
-func holdSiblingLoseOurs(api *fakeKeys) (siblingApplied, release chan struct{}) {
-	siblingApplied, release = make(chan struct{}), make(chan struct{})
+// siblingInFlight is a coordinator whose first create (a sibling's) has
+// taken effect and holds its answer back until release is closed; the next
+// POST (ours) takes effect and loses its answer.
+type siblingInFlight struct {
+	api     *fakeKeys
+	co      *createCoordinator
+	parked  <-chan string
+	sibling *asyncCreate
+	release chan struct{}
+}
+
+// startSiblingInFlight starts the sibling's create and returns once its
+// POST has taken effect.
+func startSiblingInFlight() *siblingInFlight {
+	api := newFakeKeys()
+	siblingApplied, release := make(chan struct{}), make(chan struct{})
 	api.onPost = func(n int, _ string) (bool, <-chan struct{}) {
 		switch n {
 		case 1:
@@ -164,7 +167,11 @@ func holdSiblingLoseOurs(api *fakeKeys) (siblingApplied, release chan struct{}) 
 		}
 		return false, nil
 	}
-	return siblingApplied, release
+	co := newCreateCoordinator(clock.System{})
+	s := &siblingInFlight{api: api, co: co, parked: parkEvents(co), release: release}
+	s.sibling = startCreate(context.Background(), co, api)
+	<-siblingApplied
+	return s
 }
 
 // parkEvents reports each wait co starts, by what it waits for.
@@ -275,15 +282,10 @@ func cancelParked(t *testing.T, co *createCoordinator, api creatorAPI, parked <-
 // clean-up that deletes the orphan.
 func TestCreateLostAnswerCancelledWhileWaitingLeavesNoOrphan(t *testing.T) {
 	t.Parallel()
-	api := newFakeKeys()
-	siblingApplied, release := holdSiblingLoseOurs(api)
-	co := newCreateCoordinator(clock.System{})
-	parked := parkEvents(co)
+	s := startSiblingInFlight()
+	cancelParked(t, s.co, s.api, s.parked, "round", func() { close(s.release) }, s.sibling)
 
-	sibling := startCreate(context.Background(), co, api)
-	<-siblingApplied
-	cancelParked(t, co, api, parked, "round", func() { close(release) }, sibling)
-
+	api, sibling := s.api, s.sibling
 	if sibling.err != nil {
 		t.Fatalf("sibling: %v", sibling.err)
 	}

@@ -41,18 +41,72 @@ func seedKeys(env *testEnv, userID, prefix string, n int) []string {
 	return ids
 }
 
-// getKeys reads ids one by one with GET /keys/{id}, for comparison.
-func getKeys(t *testing.T, data *providerData, ids []string) map[string]client.Key {
+// listFromFirstRead lists an owner's keys, in one page, at the first read.
+var listFromFirstRead = keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000}
+
+// readTenAtATime calls read for each of ids from ten goroutines, as
+// Terraform refreshes (its default -parallelism), and returns once all have
+// returned.
+func readTenAtATime(ids []string, read func(id string)) {
+	work := make(chan string)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			for id := range work {
+				read(id)
+			}
+		})
+	}
+	for _, id := range ids {
+		work <- id
+	}
+	close(work)
+	wg.Wait()
+}
+
+// readEachCosting reads ids, keys of env's admin, one by one through data,
+// fails at the first error, and fails unless together the reads cost gets
+// GET /keys/{id} and lists GET /keys pages (why says why those). It returns
+// what the reads gave.
+func readEachCosting(t *testing.T, env *testEnv, data *providerData, ids []string, gets, lists int64, why string) map[string]client.Key {
 	t.Helper()
-	out := map[string]client.Key{}
+	count := env.countRequests()
+	got := map[string]client.Key{}
+	for _, id := range ids {
+		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
+		if err != nil {
+			t.Fatalf("read %s: %v", id, err)
+		}
+		got[id] = *k
+	}
+	if g, l := getsAndLists(count); g != gets || l != lists {
+		t.Errorf("%d GET /keys/{id} and %d GET /keys pages, want %d and %d: %s", g, l, gets, lists, why)
+	}
+	return got
+}
+
+// checkReadEachAsGet is readEachCosting, and fails unless each read gave
+// what GET /keys/{id} answers.
+func checkReadEachAsGet(t *testing.T, env *testEnv, data *providerData, ids []string, gets, lists int64, why string) {
+	t.Helper()
+	got := readEachCosting(t, env, data, ids, gets, lists, why)
+	want := map[string]client.Key{}
 	for _, id := range ids {
 		k, err := data.getKey(context.Background(), id)
 		if err != nil {
 			t.Fatalf("GET %s: %v", id, err)
 		}
-		out[id] = *k
+		want[id] = *k
 	}
-	return out
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the keys read differ from GET /keys/{id}'s:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// getsAndLists is how many GET /keys/{id} and GET /keys (pages) count has
+// seen.
+func getsAndLists(count *emulatortest.Counter) (gets, lists int64) {
+	return count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys)
 }
 
 // TestKeyReader_listingSpansPagesAndGivesWhatGetGives: once the threshold-th
@@ -64,22 +118,8 @@ func TestKeyReader_listingSpansPagesAndGivesWhatGetGives(t *testing.T) {
 	ids := seedKeys(env, env.boot.UserID, "paged", 30)
 	data := listingData(t, env, keyListPolicy{threshold: 5, pageSize: 7, maxHeld: 1000})
 
-	count := env.countRequests()
-	got := map[string]client.Key{}
-	for _, id := range ids {
-		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
-		if err != nil {
-			t.Fatalf("read %s: %v", id, err)
-		}
-		got[id] = *k
-	}
-	// 30 keys and the bootstrap key: five pages of seven.
-	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 4 || lists != 5 {
-		t.Errorf("%d GET /keys/{id} and %d GET /keys pages, want 4 (the reads before the threshold) and 5", gets, lists)
-	}
-	if want := getKeys(t, data, ids); !reflect.DeepEqual(got, want) {
-		t.Errorf("the listing's keys differ from GET /keys/{id}'s:\n got %+v\nwant %+v", got, want)
-	}
+	checkReadEachAsGet(t, env, data, ids, 4, 5,
+		"the reads before the threshold, and 30 keys and the bootstrap key in pages of seven")
 }
 
 // TestKeyReader_keyOnTwoPages: a listing whose pages shifted (a key sent on
@@ -93,24 +133,10 @@ func TestKeyReader_keyOnTwoPages(t *testing.T) {
 	env.wrap(shifted.middleware)
 	data := listingData(t, env, keyListPolicy{threshold: 2, pageSize: 5, maxHeld: 1000})
 
-	count := env.countRequests()
-	got := map[string]client.Key{}
-	for _, id := range ids {
-		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
-		if err != nil {
-			t.Fatalf("read %s: %v", id, err)
-		}
-		got[id] = *k
-	}
+	checkReadEachAsGet(t, env, data, ids, 1, 3,
+		"the read before the threshold, and 12 keys and the bootstrap key in pages of five")
 	if shifted.repeated() == 0 {
 		t.Fatal("the listing did not shift: no key was sent twice")
-	}
-	// 12 keys and the bootstrap key: three pages of five.
-	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 1 || lists != 3 {
-		t.Errorf("%d GET /keys/{id} and %d GET /keys pages, want 1 (the read before the threshold) and 3", gets, lists)
-	}
-	if want := getKeys(t, data, ids); !reflect.DeepEqual(got, want) {
-		t.Errorf("the listing's keys differ from GET /keys/{id}'s:\n got %+v\nwant %+v", got, want)
 	}
 }
 
@@ -122,15 +148,7 @@ func TestKeyReader_fewReadsNeverList(t *testing.T) {
 	ids := seedKeys(env, env.boot.UserID, "account", 5000)
 	data := listingData(t, env, defaultKeyListPolicy)
 
-	count := env.countRequests()
-	for _, id := range ids[2000:2010] {
-		if _, err := data.readManagedKey(context.Background(), id, env.boot.UserID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 10 || lists != 0 {
-		t.Errorf("ten reads: %d GET /keys/{id} and %d GET /keys, want 10 and 0", gets, lists)
-	}
+	readEachCosting(t, env, data, ids[2000:2010], 10, 0, "ten reads stay below the threshold")
 }
 
 // TestKeyReader_keyMissingFromListingIsReadOnItsOwn: a key the listing does
@@ -140,7 +158,7 @@ func TestKeyReader_keyMissingFromListingIsReadOnItsOwn(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
 	ids := seedKeys(env, env.boot.UserID, "listed", 3)
-	data := listingData(t, env, keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000})
+	data := listingData(t, env, listFromFirstRead)
 	ctx := context.Background()
 	if err := env.emu.DeleteKeyOutOfBand(ids[1]); err != nil {
 		t.Fatal(err)
@@ -150,7 +168,7 @@ func TestKeyReader_keyMissingFromListingIsReadOnItsOwn(t *testing.T) {
 	if _, err := data.readManagedKey(ctx, ids[0], env.boot.UserID); err != nil {
 		t.Fatal(err)
 	}
-	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 0 || lists != 1 {
+	if gets, lists := getsAndLists(count); gets != 0 || lists != 1 {
 		t.Fatalf("first read: %d GETs and %d listings, want 0 and 1", gets, lists)
 	}
 
@@ -163,7 +181,7 @@ func TestKeyReader_keyMissingFromListingIsReadOnItsOwn(t *testing.T) {
 	if err == nil || !data.provenNotFound(ctx, err) {
 		t.Fatalf("a deleted key: %v, want a proven 404", err)
 	}
-	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 2 || lists != 1 {
+	if gets, lists := getsAndLists(count); gets != 2 || lists != 1 {
 		t.Errorf("%d GETs and %d listings, want 2 (one per key missing from the listing) and 1", gets, lists)
 	}
 }
@@ -174,7 +192,7 @@ func TestKeyReader_writeEndsListing(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
 	ids := seedKeys(env, env.boot.UserID, "before", 3)
-	data := listingData(t, env, keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000})
+	data := listingData(t, env, listFromFirstRead)
 	ctx := context.Background()
 
 	if _, err := data.readManagedKey(ctx, ids[0], env.boot.UserID); err != nil {
@@ -211,19 +229,11 @@ func TestKeyReader_writeDuringListingEndsIt(t *testing.T) {
 			})
 		}
 	})
-	data = listingData(t, env, keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000})
+	data = listingData(t, env, listFromFirstRead)
 
-	count := env.countRequests()
-	for _, id := range ids[:3] {
-		if _, err := data.readManagedKey(context.Background(), id, env.boot.UserID); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// The first read's listing overlapped the write; the next read starts a
 	// listing of the new generation, which serves the third.
-	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 1 || lists != 2 {
-		t.Errorf("%d GETs and %d listings, want 1 (the read whose listing a write overlapped) and 2", gets, lists)
-	}
+	readEachCosting(t, env, data, ids[:3], 1, 2, "a GET for the read whose listing a write overlapped, and two listings")
 }
 
 // TestKeyReader_otherUsersKeysUseTheirFilter: an admin's reads of another
@@ -243,7 +253,7 @@ func TestKeyReader_otherUsersKeysUseTheirFilter(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	data := listingData(t, env, keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000})
+	data := listingData(t, env, listFromFirstRead)
 
 	count := env.countRequests()
 	for i := range theirs {
@@ -283,21 +293,7 @@ func TestKeyReader_interruptedListingIsDropped(t *testing.T) {
 	if _, err := data.readManagedKey(ctx, ids[0], env.boot.UserID); err == nil {
 		t.Fatal("the interrupted read succeeded")
 	}
-	count := env.countRequests()
-	got := map[string]client.Key{}
-	for _, id := range ids {
-		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got[id] = *k
-	}
-	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 6 || lists != 0 {
-		t.Errorf("after the interruption: %d GETs and %d listings, want 6 and 0", gets, lists)
-	}
-	if want := getKeys(t, data, ids); !reflect.DeepEqual(got, want) {
-		t.Errorf("keys differ from GET's:\n got %+v\nwant %+v", got, want)
-	}
+	checkReadEachAsGet(t, env, data, ids, 6, 0, "after the interruption, every read is a GET")
 }
 
 // TestKeyReader_concurrentReadsShareOneListing: reads arriving ten at a time,
@@ -310,29 +306,18 @@ func TestKeyReader_concurrentReadsShareOneListing(t *testing.T) {
 	data := listingData(t, env, keyListPolicy{threshold: 5, pageSize: 25, maxHeld: 1000})
 
 	count := env.countRequests()
-	work := make(chan string)
-	var wg sync.WaitGroup
 	var wrong atomic.Int32
-	for range 10 {
-		wg.Go(func() {
-			for id := range work {
-				k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
-				if err != nil || k.ID != id {
-					wrong.Add(1)
-				}
-			}
-		})
-	}
-	for _, id := range ids {
-		work <- id
-	}
-	close(work)
-	wg.Wait()
+	readTenAtATime(ids, func(id string) {
+		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
+		if err != nil || k.ID != id {
+			wrong.Add(1)
+		}
+	})
 	if wrong.Load() != 0 {
 		t.Errorf("%d reads failed or got another key", wrong.Load())
 	}
 	// 60 keys and the bootstrap key: three pages of 25.
-	if gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys); gets != 4 || lists != 3 {
+	if gets, lists := getsAndLists(count); gets != 4 || lists != 3 {
 		t.Errorf("%d GETs and %d listing pages, want 4 and 3", gets, lists)
 	}
 }
@@ -349,23 +334,12 @@ func TestKeyReader_requestsPerRefresh(t *testing.T) {
 			ids := seedKeys(env, env.boot.UserID, "refresh", n)
 			data := listingData(t, env, defaultKeyListPolicy)
 			count := env.countRequests()
-			work := make(chan string)
-			var wg sync.WaitGroup
-			for range 10 {
-				wg.Go(func() {
-					for id := range work {
-						if k, err := data.readManagedKey(context.Background(), id, env.boot.UserID); err != nil || k.ID != id {
-							t.Errorf("read %s: %v", id, err)
-						}
-					}
-				})
-			}
-			for _, id := range ids {
-				work <- id
-			}
-			close(work)
-			wg.Wait()
-			gets, lists := count.Of(emulator.RouteGetKey), count.Of(emulator.RouteListKeys)
+			readTenAtATime(ids, func(id string) {
+				if k, err := data.readManagedKey(context.Background(), id, env.boot.UserID); err != nil || k.ID != id {
+					t.Errorf("read %s: %v", id, err)
+				}
+			})
+			gets, lists := getsAndLists(count)
 			if gets != defaultListThreshold-1 || lists != 1 || gets+lists+1 > 20 {
 				t.Errorf("%d keys: %d GETs and %d listings, want %d and 1", n, gets, lists, defaultListThreshold-1)
 			}
@@ -387,7 +361,7 @@ func TestKeyReader_waitHonoursContext(t *testing.T) {
 			<-release
 		}
 	})
-	data := listingData(t, env, keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000})
+	data := listingData(t, env, listFromFirstRead)
 
 	first := make(chan error, 1)
 	go func() {
@@ -473,22 +447,11 @@ func BenchmarkKeyReader_refresh(b *testing.B) {
 				count := emu.Count()
 				for b.Loop() {
 					reads := newKeyReader(c, p.policy)
-					work := make(chan string)
-					var wg sync.WaitGroup
-					for range 10 {
-						wg.Go(func() {
-							for id := range work {
-								if _, err := reads.read(context.Background(), id, boot.UserID); err != nil {
-									b.Error(err)
-								}
-							}
-						})
-					}
-					for _, id := range ids[account-m:] {
-						work <- id
-					}
-					close(work)
-					wg.Wait()
+					readTenAtATime(ids[account-m:], func(id string) {
+						if _, err := reads.read(context.Background(), id, boot.UserID); err != nil {
+							b.Error(err)
+						}
+					})
 				}
 				b.ReportMetric(float64(count.Total())/float64(b.N), "requests/op")
 			})

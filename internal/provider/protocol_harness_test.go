@@ -6,11 +6,12 @@ package provider
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 )
 
 // protocolServer is the provider's server with the optional interfaces that
@@ -91,128 +92,23 @@ func (p *protocolProvider) configure(terraformVersion string, cfg map[string]tft
 // every other one, as Terraform sends a configuration.
 func (p *protocolProvider) object(s *tfprotov6.Schema, set map[string]tftypes.Value) tftypes.Value {
 	p.t.Helper()
-	typ, ok := s.ValueType().(tftypes.Object)
-	if !ok {
-		p.t.Fatalf("schema type %s is not an object", s.ValueType())
-	}
-	return objectOf(p.t, typ, set)
+	return protocoltest.Object(p.t, s.ValueType(), set)
 }
 
-func objectOf(t *testing.T, typ tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
-	t.Helper()
-	vals := map[string]tftypes.Value{}
-	for name, at := range typ.AttributeTypes {
-		vals[name] = tftypes.NewValue(at, nil)
-	}
-	for name, v := range set {
-		if _, ok := typ.AttributeTypes[name]; !ok {
-			t.Fatalf("attribute %q is not in the schema", name)
-		}
-		vals[name] = v
-	}
-	return tftypes.NewValue(typ, vals)
-}
-
+// dynamic is object as a request carries it.
 func (p *protocolProvider) dynamic(s *tfprotov6.Schema, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
 	p.t.Helper()
-	return dynamicOf(p.t, p.object(s, set))
-}
-
-func dynamicOf(t *testing.T, v tftypes.Value) *tfprotov6.DynamicValue {
-	t.Helper()
-	dv, err := tfprotov6.NewDynamicValue(v.Type(), v)
-	if err != nil {
-		t.Fatalf("dynamic value: %v", err)
-	}
-	return &dv
+	return protocoltest.Dynamic(p.t, p.object(s, set))
 }
 
 // attributes decodes a dynamic value of the schema's type into its
 // attributes.
 func (p *protocolProvider) attributes(s *tfprotov6.Schema, dv *tfprotov6.DynamicValue) map[string]tftypes.Value {
 	p.t.Helper()
-	return attributesOf(p.t, s.ValueType(), dv)
+	return protocoltest.Attributes(p.t, s.ValueType(), dv)
 }
-
-func attributesOf(t *testing.T, typ tftypes.Type, dv *tfprotov6.DynamicValue) map[string]tftypes.Value {
-	t.Helper()
-	if dv == nil {
-		t.Fatal("no value")
-	}
-	v, err := dv.Unmarshal(typ)
-	if err != nil {
-		t.Fatalf("decode: %v", err)
-	}
-	if v.IsNull() {
-		return nil
-	}
-	out := map[string]tftypes.Value{}
-	if err := v.As(&out); err != nil {
-		t.Fatalf("decode %s: %v", v, err)
-	}
-	return out
-}
-
-// str is a string attribute's value; "<null>" or "<unknown>" when it has none.
-func str(t *testing.T, v tftypes.Value) string {
-	t.Helper()
-	if !v.IsKnown() {
-		return "<unknown>"
-	}
-	if v.IsNull() {
-		return "<null>"
-	}
-	var s string
-	if err := v.As(&s); err != nil {
-		t.Fatalf("not a string: %s", v)
-	}
-	return s
-}
-
-func stringValue(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
 func (p *protocolProvider) requireNoErrors(what string, diags []*tfprotov6.Diagnostic) {
 	p.t.Helper()
-	if hasError(diags) {
-		p.t.Fatalf("%s: unexpected errors:\n%s", what, diagnosticsText(diags))
-	}
-}
-
-func hasError(diags []*tfprotov6.Diagnostic) bool {
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			return true
-		}
-	}
-	return false
-}
-
-// diagnosticsText is every diagnostic, one per line, with its attribute.
-func diagnosticsText(diags []*tfprotov6.Diagnostic) string {
-	var b strings.Builder
-	for _, d := range diags {
-		b.WriteString(d.Severity.String() + ": " + d.Summary)
-		if d.Attribute != nil {
-			b.WriteString(" [at " + d.Attribute.String() + "]")
-		}
-		b.WriteString(": " + d.Detail + "\n")
-	}
-	return b.String()
-}
-
-// requireErrorAt fails unless diags hold an error whose summary contains
-// summary, at attribute (nil: any or none).
-func requireErrorAt(t *testing.T, diags []*tfprotov6.Diagnostic, attribute *tftypes.AttributePath, summary string) *tfprotov6.Diagnostic {
-	t.Helper()
-	for _, d := range diags {
-		if d.Severity != tfprotov6.DiagnosticSeverityError || !strings.Contains(d.Summary, summary) {
-			continue
-		}
-		if attribute != nil && (d.Attribute == nil || !d.Attribute.Equal(attribute)) {
-			continue
-		}
-		return d
-	}
-	t.Fatalf("want an error %q at %v, got:\n%s", summary, attribute, diagnosticsText(diags))
-	return nil
+	protocoltest.RequireNoErrors(p.t, what, diags)
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 )
 
 // TestUnconfiguredProvider: the provider is not configured in two
@@ -26,7 +28,7 @@ func TestUnconfiguredProvider(t *testing.T) {
 		{"before Configure", func(*protocolProvider) {}},
 		{"provider block unknown until apply", func(p *protocolProvider) {
 			p.requireNoErrors("ConfigureProvider", p.configure("1.11.4", map[string]tftypes.Value{
-				"endpoint": stringValue(env.endpoint),
+				"endpoint": protocoltest.String(env.endpoint),
 				"api_key":  tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
 			}))
 		}},
@@ -35,24 +37,24 @@ func TestUnconfiguredProvider(t *testing.T) {
 			p := env.protocolUnconfigured(t)
 			shape.configure(p)
 			s := p.keySchema()
-			null := dynamicOf(t, tftypes.NewValue(s.ValueType(), nil))
+			null := protocoltest.Dynamic(t, tftypes.NewValue(s.ValueType(), nil))
 			stored := p.dynamic(s, map[string]tftypes.Value{
-				"id": stringValue(id), "environment": stringValue("testing"), "description": stringValue("stored"),
-				"expiration": stringValue(env.future(30 * day)), "created": stringValue(env.future(0)),
-				"user_id": stringValue(env.boot.UserID),
+				"id": protocoltest.String(id), "environment": protocoltest.String("testing"), "description": protocoltest.String("stored"),
+				"expiration": protocoltest.String(env.future(30 * day)), "created": protocoltest.String(env.future(0)),
+				"user_id": protocoltest.String(env.boot.UserID),
 			})
 			changed := p.dynamic(s, map[string]tftypes.Value{
-				"id": stringValue(id), "environment": stringValue("testing"), "description": stringValue("changed"),
-				"expiration": stringValue(env.future(30 * day)), "created": stringValue(env.future(0)),
-				"user_id": stringValue(env.boot.UserID),
+				"id": protocoltest.String(id), "environment": protocoltest.String("testing"), "description": protocoltest.String("changed"),
+				"expiration": protocoltest.String(env.future(30 * day)), "created": protocoltest.String(env.future(0)),
+				"user_id": protocoltest.String(env.boot.UserID),
 			})
 			config := map[string]tftypes.Value{
-				"environment": stringValue("testing"), "description": stringValue("new"),
-				"expiration": stringValue(env.future(30 * day)),
+				"environment": protocoltest.String("testing"), "description": protocoltest.String("new"),
+				"expiration": protocoltest.String(env.future(30 * day)),
 			}
 			planned := p.dynamic(s, map[string]tftypes.Value{
-				"id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue), "environment": stringValue("testing"),
-				"description": stringValue("new"), "expiration": stringValue(env.future(30 * day)),
+				"id": tftypes.NewValue(tftypes.String, tftypes.UnknownValue), "environment": protocoltest.String("testing"),
+				"description": protocoltest.String("new"), "expiration": protocoltest.String(env.future(30 * day)),
 				"created":  tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
 				"user_id":  tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
 				"key":      tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
@@ -69,8 +71,8 @@ func TestUnconfiguredProvider(t *testing.T) {
 			}
 			notConfigured := func(what string, diags []*tfprotov6.Diagnostic) {
 				t.Helper()
-				if d := requireErrorAt(t, diags, nil, "Provider not configured"); len(diags) != 1 {
-					t.Errorf("%s: want only %q, got:\n%s", what, d.Summary, diagnosticsText(diags))
+				if d := protocoltest.RequireErrorAt(t, diags, nil, "Provider not configured"); len(diags) != 1 {
+					t.Errorf("%s: want only %q, got:\n%s", what, d.Summary, protocoltest.DiagnosticsText(diags))
 				}
 			}
 
@@ -92,7 +94,7 @@ func TestUnconfiguredProvider(t *testing.T) {
 			p.requireNoErrors("a plan that needs no API", plan.Diagnostics)
 
 			for name, set := range map[string]map[string]tftypes.Value{
-				"domaintrust_api_key":  {"id": stringValue(id)},
+				"domaintrust_api_key":  {"id": protocoltest.String(id)},
 				"domaintrust_api_keys": nil,
 			} {
 				ds, err := p.srv.ReadDataSource(p.ctx, &tfprotov6.ReadDataSourceRequest{
@@ -111,7 +113,7 @@ func TestUnconfiguredProvider(t *testing.T) {
 			notConfigured("list", results[0].Diagnostics)
 
 			stream, err := p.srv.InvokeAction(p.ctx, &tfprotov6.InvokeActionRequest{
-				ActionType: revokeAction, Config: p.actionConfig(map[string]tftypes.Value{"id": stringValue(id)}),
+				ActionType: revokeAction, Config: p.actionConfig(map[string]tftypes.Value{"id": protocoltest.String(id)}),
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -127,7 +129,7 @@ func TestUnconfiguredProvider(t *testing.T) {
 			opened, err := p.srv.OpenEphemeralResource(p.ctx, &tfprotov6.OpenEphemeralResourceRequest{
 				TypeName: keyType,
 				Config: p.dynamic(p.schemas.EphemeralResourceSchemas[keyType], map[string]tftypes.Value{
-					"environment": stringValue("testing"),
+					"environment": protocoltest.String("testing"),
 				}),
 			})
 			if err != nil {
@@ -135,7 +137,7 @@ func TestUnconfiguredProvider(t *testing.T) {
 			}
 			p.requireNoErrors("open", opened.Diagnostics)
 			if key := p.attributes(p.schemas.EphemeralResourceSchemas[keyType], opened.Result)["key"]; key.IsKnown() {
-				t.Errorf("open: key %s, want unknown", str(t, key))
+				t.Errorf("open: key %s, want unknown", protocoltest.AsString(t, key))
 			}
 
 			ref := mustJSON(t, ephemeralKeyRef{ID: id})
@@ -147,7 +149,7 @@ func TestUnconfiguredProvider(t *testing.T) {
 			}
 			if len(closed.Diagnostics) != 1 || closed.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning ||
 				!strings.Contains(closed.Diagnostics[0].Detail, "the provider is not configured") {
-				t.Errorf("close: want one warning that the provider is not configured, got:\n%s", diagnosticsText(closed.Diagnostics))
+				t.Errorf("close: want one warning that the provider is not configured, got:\n%s", protocoltest.DiagnosticsText(closed.Diagnostics))
 			}
 		})
 	}

@@ -5,116 +5,75 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
-	"github.com/hashicorp/terraform-plugin-framework/action"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
-	"github.com/hashicorp/terraform-plugin-framework/list"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// describable is what every schema attribute offers; nested attributes are
-// reached through their own schema walk below.
-type describable interface {
-	GetMarkdownDescription() string
-}
-
 // TestEveryAttributeHasADescription keeps the generated docs complete: an
-// attribute without a description renders as a bare name.
+// attribute without a description renders as a bare name. It reads the
+// schemas as Terraform and tfplugindocs do, from GetProviderSchema, where
+// the framework sends a markdown description with its kind.
 func TestEveryAttributeHasADescription(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	p := New("test")().(*domainTrustProvider)
+	srv := providerserver.NewProtocol6(New("test")())()
+	schemas, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	protocoltest.RequireNoErrors(t, "GetProviderSchema", schemas.Diagnostics)
 
-	var ps provider.SchemaResponse
-	p.Schema(ctx, provider.SchemaRequest{}, &ps)
-	checkDescribed(t, "provider", ps.Schema.GetMarkdownDescription(), ps.Schema.GetAttributes())
-
-	for _, f := range p.Resources(ctx) {
-		r := f()
-		var meta resource.MetadataResponse
-		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
-		var s resource.SchemaResponse
-		r.Schema(ctx, resource.SchemaRequest{}, &s)
-		checkDescribed(t, meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
+	checkDescribed(t, "provider", schemas.Provider)
+	for _, kind := range []struct {
+		prefix  string
+		schemas map[string]*tfprotov6.Schema
+	}{
+		{"", schemas.ResourceSchemas},
+		{"data.", schemas.DataSourceSchemas},
+		{"ephemeral.", schemas.EphemeralResourceSchemas},
+		{"list.", schemas.ListResourceSchemas},
+	} {
+		for name, s := range kind.schemas {
+			checkDescribed(t, kind.prefix+name, s)
+		}
 	}
-	for _, f := range p.DataSources(ctx) {
-		d := f()
-		var meta datasource.MetadataResponse
-		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
-		var s datasource.SchemaResponse
-		d.Schema(ctx, datasource.SchemaRequest{}, &s)
-		checkDescribed(t, "data."+meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
-	}
-	for _, f := range p.EphemeralResources(ctx) {
-		e := f()
-		var meta ephemeral.MetadataResponse
-		e.Metadata(ctx, ephemeral.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
-		var s ephemeral.SchemaResponse
-		e.Schema(ctx, ephemeral.SchemaRequest{}, &s)
-		checkDescribed(t, "ephemeral."+meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
-	}
-	for _, f := range p.ListResources(ctx) {
-		l := f()
-		var meta resource.MetadataResponse
-		l.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
-		var s list.ListResourceSchemaResponse
-		l.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &s)
-		checkDescribed(t, "list."+meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
-	}
-	for _, f := range p.Actions(ctx) {
-		a := f()
-		var meta action.MetadataResponse
-		a.Metadata(ctx, action.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
-		var s action.SchemaResponse
-		a.Schema(ctx, action.SchemaRequest{}, &s)
-		checkDescribed(t, "action."+meta.TypeName, s.Schema.GetMarkdownDescription(), s.Schema.GetAttributes())
+	for name, s := range schemas.ActionSchemas {
+		checkDescribed(t, "action."+name, s.Schema)
 	}
 }
 
-func checkDescribed[A describable](t *testing.T, owner, description string, attrs map[string]A) {
+// checkDescribed fails for the schema and each of its attributes, nested
+// ones included, that has no markdown description.
+func checkDescribed(t *testing.T, owner string, s *tfprotov6.Schema) {
 	t.Helper()
-	if description == "" {
+	if !markdownDescribed(s.Block.Description, s.Block.DescriptionKind) {
 		t.Errorf("%s has no description", owner)
 	}
-	for name, a := range attrs {
-		if a.GetMarkdownDescription() == "" {
-			t.Errorf("%s.%s has no description", owner, name)
+	checkAttributesDescribed(t, owner, s.Block.Attributes)
+}
+
+func checkAttributesDescribed(t *testing.T, owner string, attrs []*tfprotov6.SchemaAttribute) {
+	t.Helper()
+	for _, a := range attrs {
+		if !markdownDescribed(a.Description, a.DescriptionKind) {
+			t.Errorf("%s.%s has no description", owner, a.Name)
 		}
-		for child, d := range nestedAttributes(a) {
-			if d == "" {
-				t.Errorf("%s.%s.%s has no description", owner, name, child)
-			}
+		if a.NestedType != nil {
+			checkAttributesDescribed(t, owner+"."+a.Name, a.NestedType.Attributes)
 		}
 	}
 }
 
-// nestedAttributes returns the descriptions of a nested attribute's children.
-// The framework's nested-object types live in an internal package, so they
-// are reached by method name.
-func nestedAttributes(a any) map[string]string {
-	out := map[string]string{}
-	m := reflect.ValueOf(a).MethodByName("GetNestedObject")
-	if !m.IsValid() {
-		return out
-	}
-	obj := m.Call(nil)[0]
-	attrs := obj.MethodByName("GetAttributes").Call(nil)[0]
-	iter := attrs.MapRange()
-	for iter.Next() {
-		d, _ := iter.Value().Interface().(describable)
-		if d != nil {
-			out[iter.Key().String()] = d.GetMarkdownDescription()
-		}
-	}
-	return out
+// markdownDescribed: the framework sends MarkdownDescription, when there
+// is one, as a description of the markdown kind.
+func markdownDescribed(description string, kind tfprotov6.StringKind) bool {
+	return description != "" && kind == tfprotov6.StringKindMarkdown
 }
 
 // TestDocumentedRetryBounds keeps the provider page's retry numbers true to

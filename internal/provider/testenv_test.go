@@ -21,6 +21,7 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulatortest"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
 // testEnv is one in-process emulator with its own organization, plus a
@@ -104,6 +105,17 @@ func (e *testEnv) provider() func() provider.Provider {
 func fastRetries(c *client.Config) {
 	c.RetryWaitMin = time.Millisecond
 	c.RetryWaitMax = 20 * time.Millisecond
+}
+
+// resourceTest is resource.Test of steps against this environment's
+// provider, checking after the final destroy that no key is left.
+func (e *testEnv) resourceTest(t *testing.T, steps []resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy:             e.checkNoKeysLeft,
+		Steps:                    steps,
+	})
 }
 
 // useEnvCredentials points the provider at this environment's emulator

@@ -22,6 +22,30 @@ var plaintexts = []string{
 	strings.Repeat("0123456789abcdef", 5000),
 }
 
+// parseRecipient is seal.ParseRecipient of a recipient the test made; an
+// error fails the test.
+func parseRecipient(t *testing.T, recipient string) seal.Recipient {
+	t.Helper()
+	r, err := seal.ParseRecipient(recipient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// sealEach seals each of texts for r, in order; an error fails the test.
+func sealEach(t *testing.T, r seal.Recipient, texts []string) []string {
+	t.Helper()
+	sealed := make([]string, len(texts))
+	for i, text := range texts {
+		var err error
+		if sealed[i], err = r.Seal([]byte(text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return sealed
+}
+
 // TestSealRoundTrip: for both kinds, what Seal returns opens with the
 // matching private key, as the consumer opens it, to the plaintext, and does
 // not open with another key of the same kind.
@@ -37,18 +61,12 @@ func TestSealRoundTrip(t *testing.T) {
 		t.Run(string(c.kind), func(t *testing.T) {
 			t.Parallel()
 			key, other := c.key(t), c.key(t)
-			r, err := seal.ParseRecipient(key.Recipient)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := parseRecipient(t, key.Recipient)
 			if r.Kind() != c.kind || key.Kind != string(c.kind) {
 				t.Fatalf("kind %q, key's %q, want %q", r.Kind(), key.Kind, c.kind)
 			}
-			for _, plaintext := range plaintexts {
-				sealed, err := r.Seal([]byte(plaintext))
-				if err != nil {
-					t.Fatal(err)
-				}
+			for i, sealed := range sealEach(t, r, plaintexts) {
+				plaintext := plaintexts[i]
 				if got := key.Open(t, sealed); got != plaintext {
 					t.Errorf("%d bytes opened to %d other bytes", len(plaintext), len(got))
 				}
@@ -69,22 +87,30 @@ func TestSealRoundTrip(t *testing.T) {
 func TestSealIsRandom(t *testing.T) {
 	t.Parallel()
 	for _, key := range []*sealtest.Key{sealtest.SealedBox(t), sealtest.Age(t)} {
-		r, err := seal.ParseRecipient(key.Recipient)
-		if err != nil {
-			t.Fatal(err)
-		}
-		first, err := r.Seal([]byte(plaintexts[0]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		second, err := r.Seal([]byte(plaintexts[0]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first == second {
+		sealed := sealEach(t, parseRecipient(t, key.Recipient), []string{plaintexts[0], plaintexts[0]})
+		if sealed[0] == sealed[1] {
 			t.Errorf("%s: the same plaintext sealed twice gave the same value", key.Kind)
 		}
 	}
+}
+
+// decodeSealed seals each of plaintexts for key, fails unless each sealed
+// value matches format (what names it), and returns, in the order of
+// plaintexts, the bytes of the base64 text that base64In finds in each.
+func decodeSealed(t *testing.T, key *sealtest.Key, format *regexp.Regexp, what string, base64In func(sealed string) string) [][]byte {
+	t.Helper()
+	sealed := sealEach(t, parseRecipient(t, key.Recipient), plaintexts)
+	decoded := make([][]byte, len(sealed))
+	for i, s := range sealed {
+		if !format.MatchString(s) {
+			t.Fatalf("%d bytes sealed to something other than %s", len(plaintexts[i]), what)
+		}
+		var err error
+		if decoded[i], err = base64.StdEncoding.DecodeString(base64In(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return decoded
 }
 
 // standardBase64 is one line of standard, padded base64, as GitHub's
@@ -96,22 +122,9 @@ var standardBase64 = regexp.MustCompile(`^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{
 // plus 48 bytes (the ephemeral public key and the MAC).
 func TestSealedBoxFormat(t *testing.T) {
 	t.Parallel()
-	r, err := seal.ParseRecipient(sealtest.SealedBox(t).Recipient)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, plaintext := range plaintexts {
-		sealed, err := r.Seal([]byte(plaintext))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !standardBase64.MatchString(sealed) {
-			t.Fatalf("%d bytes sealed to something other than one line of standard base64", len(plaintext))
-		}
-		data, err := base64.StdEncoding.DecodeString(sealed)
-		if err != nil {
-			t.Fatal(err)
-		}
+	whole := func(sealed string) string { return sealed }
+	for i, data := range decodeSealed(t, sealtest.SealedBox(t), standardBase64, "one line of standard base64", whole) {
+		plaintext := plaintexts[i]
 		if want := len(plaintext) + box.AnonymousOverhead; len(data) != want || box.AnonymousOverhead != 48 {
 			t.Errorf("%d bytes sealed to a box of %d bytes, want %d", len(plaintext), len(data), want)
 		}
@@ -128,23 +141,12 @@ var armoredAge = regexp.MustCompile(`^` + regexp.QuoteMeta(armor.Header) + `\n(?
 // SOPS and a text file take, and whose binary inside is an age v1 file.
 func TestAgeFormat(t *testing.T) {
 	t.Parallel()
-	r, err := seal.ParseRecipient(sealtest.Age(t).Recipient)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, plaintext := range plaintexts {
-		sealed, err := r.Seal([]byte(plaintext))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !armoredAge.MatchString(sealed) {
-			t.Fatalf("%d bytes sealed to something other than an armored age file", len(plaintext))
-		}
+	armored := func(sealed string) string {
 		body := strings.TrimSuffix(strings.TrimPrefix(sealed, armor.Header+"\n"), armor.Footer+"\n")
-		data, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(body, "\n", ""))
-		if err != nil {
-			t.Fatal(err)
-		}
+		return strings.ReplaceAll(body, "\n", "")
+	}
+	for i, data := range decodeSealed(t, sealtest.Age(t), armoredAge, "an armored age file", armored) {
+		plaintext := plaintexts[i]
 		if !strings.HasPrefix(string(data), "age-encryption.org/v1\n-> X25519 ") {
 			t.Errorf("%d bytes sealed to an armored file that is not an age v1 file for an X25519 recipient", len(plaintext))
 		}
@@ -157,14 +159,8 @@ func TestAgeFormat(t *testing.T) {
 func TestStringParsesBack(t *testing.T) {
 	t.Parallel()
 	for _, key := range []*sealtest.Key{sealtest.SealedBox(t), sealtest.Age(t)} {
-		r, err := seal.ParseRecipient(" " + key.Recipient + "\n")
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, err := seal.ParseRecipient(r.String())
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := parseRecipient(t, " "+key.Recipient+"\n")
+		again := parseRecipient(t, r.String())
 		if r.String() != key.Recipient || again.String() != r.String() || again.Kind() != r.Kind() {
 			t.Errorf("%s: String() %q, parsed back %q, want %q", key.Kind, r.String(), again.String(), key.Recipient)
 		}

@@ -62,11 +62,18 @@ func TestFailuresAreShownAndFail(t *testing.T) {
 		`{"Action":"output","Package":"p","Test":"TestB","Output":"    b_test.go:3: want 1, got 2\n"}`,
 		`{"Action":"fail","Package":"p","Test":"TestB"}`,
 		`{"Action":"fail","Package":"p"}`)
+	checkFailsShowing(t, input, "--- FAIL: TestB (p)", "want 1, got 2", "1 passed, 1 failed, 0 skipped")
+}
+
+// checkFailsShowing runs the report on input and fails unless it exits 1
+// with each of wants in its output.
+func checkFailsShowing(t *testing.T, input string, wants ...string) {
+	t.Helper()
 	code, stdout, _ := runReport(t, input)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
-	for _, w := range []string{"--- FAIL: TestB (p)", "want 1, got 2", "1 passed, 1 failed, 0 skipped"} {
+	for _, w := range wants {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("stdout lacks %q:\n%s", w, stdout)
 		}
@@ -80,15 +87,7 @@ func TestPackageFailureWithoutFailedTest(t *testing.T) {
 		`{"Action":"output","Package":"q","Output":"panic: test timed out after 40m0s\n"}`,
 		`{"Action":"fail","Package":"q"}`,
 		"# q [q.test]", "q/x_test.go:1:1: syntax error")
-	code, stdout, _ := runReport(t, input)
-	if code != 1 {
-		t.Errorf("exit %d, want 1", code)
-	}
-	for _, w := range []string{"--- FAIL: package q", "panic: test timed out", "syntax error"} {
-		if !strings.Contains(stdout, w) {
-			t.Errorf("stdout lacks %q:\n%s", w, stdout)
-		}
-	}
+	checkFailsShowing(t, input, "--- FAIL: package q", "panic: test timed out", "syntax error")
 }
 
 func TestNoTestsIsAFailure(t *testing.T) {
