@@ -125,20 +125,17 @@ func TestAccAPIKey_replacedBesideCreateBeforeDestroyIsDeleted(t *testing.T) {
 	env := newTestEnv(t, false)
 	expiration := env.future(30 * day)
 	var old, replacement string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{
-				Config: keyConfig(env, fmt.Sprintf(`
+	env.resourceTest(t, []resource.TestStep{
+		{
+			Config: keyConfig(env, fmt.Sprintf(`
   environment       = "testing"
   expiration        = %q
   rotation_triggers = { version = "1" }
 `, expiration)),
-				Check: captureAttr(keyAddr, "id", &old),
-			},
-			{
-				Config: env.providerBlock() + fmt.Sprintf(`
+			Check: captureAttr(keyAddr, "id", &old),
+		},
+		{
+			Config: env.providerBlock() + fmt.Sprintf(`
 resource "terraform_data" "shared" {}
 
 resource "terraform_data" "cbd" {
@@ -155,18 +152,17 @@ resource "domaintrust_api_key" "test" {
   rotation_triggers = { version = "2", shared = terraform_data.shared.id }
 }
 `, expiration),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(keyAddr, "id", &replacement),
-					func(*terraform.State) error {
-						if _, ok := env.emu.Key(old); ok {
-							return fmt.Errorf("the replaced key %s still exists: the apply never destroyed it", old)
-						}
-						return nil
-					},
-					env.checkKeyCount(1),
-				),
-			},
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
+			Check: resource.ComposeTestCheckFunc(
+				captureAttr(keyAddr, "id", &replacement),
+				func(*terraform.State) error {
+					if _, ok := env.emu.Key(old); ok {
+						return fmt.Errorf("the replaced key %s still exists: the apply never destroyed it", old)
+					}
+					return nil
+				},
+				env.checkKeyCount(1),
+			),
 		},
 	})
 	if old == "" || old == replacement {

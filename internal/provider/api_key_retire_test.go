@@ -184,25 +184,21 @@ func TestAccAPIKey_retireAfterAddedInPlace(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{Config: rotatingConfig(env, "2160h", "336h"), Check: captureAttr(keyAddr, "id", &id)},
-			{
-				Config:           retiringConfig(env, "1h"),
-				ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-				Check: func(s *terraform.State) error {
-					if got := s.RootModule().Resources[keyAddr].Primary.ID; got != id {
-						return fmt.Errorf("key %s replaced by %s", id, got)
-					}
-					if n := env.stats().ByRoute["PATCH /keys/{id}"]; n != 0 {
-						return fmt.Errorf("%d PATCH requests for a setting that stays in Terraform", n)
-					}
-					return nil
-				},
+	env.resourceTest(t, []resource.TestStep{
+		{Config: rotatingConfig(env, "2160h", "336h"), Check: captureAttr(keyAddr, "id", &id)},
+		{
+			Config:           retiringConfig(env, "1h"),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+			Check: func(s *terraform.State) error {
+				if got := s.RootModule().Resources[keyAddr].Primary.ID; got != id {
+					return fmt.Errorf("key %s replaced by %s", id, got)
+				}
+				if n := env.stats().ByRoute["PATCH /keys/{id}"]; n != 0 {
+					return fmt.Errorf("%d PATCH requests for a setting that stays in Terraform", n)
+				}
+				return nil
 			},
-			{Config: rotatingConfig(env, "2160h", "336h"), ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate)},
 		},
+		{Config: rotatingConfig(env, "2160h", "336h"), ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate)},
 	})
 }

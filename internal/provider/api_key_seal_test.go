@@ -81,53 +81,49 @@ func TestAccAPIKey_sealed(t *testing.T) {
 				ids = append(ids, s.RootModule().Resources[keyAddr].Primary.ID)
 				return nil
 			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				CheckDestroy:             env.checkNoKeysLeft,
-				Steps: []resource.TestStep{
-					{
-						Config: sealedKeyConfig(env, first.Recipient, ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
-							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
-							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("sealed_key")),
-						}},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
-						},
-						Check: resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID),
+			env.resourceTest(t, []resource.TestStep{
+				{
+					Config: sealedKeyConfig(env, first.Recipient, ""),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
+						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("sealed_key")),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
 					},
-					{
-						Config:           sealedKeyConfig(env, "  "+first.Recipient+"\n", ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)}},
-						Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID),
-					},
-					{
-						Config:           sealedKeyConfig(env, second.Recipient, ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy)}},
-						Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, second, nil), captureID, env.checkKeyCount(1)),
-					},
-					{
-						// Without seal the next key's secret is in state again.
-						Config: keyConfig(env, fmt.Sprintf(`
+					Check: resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID),
+				},
+				{
+					Config:           sealedKeyConfig(env, "  "+first.Recipient+"\n", ""),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)}},
+					Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID),
+				},
+				{
+					Config:           sealedKeyConfig(env, second.Recipient, ""),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy)}},
+					Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, second, nil), captureID, env.checkKeyCount(1)),
+				},
+				{
+					// Without seal the next key's secret is in state again.
+					Config: keyConfig(env, fmt.Sprintf(`
   environment = "testing"
   description = "sealed"
   expiration  = %q
   lifecycle {
     create_before_destroy = true
   }`, env.future(30*day))),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-							plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key")),
-							plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("sealed_key"), knownvalue.Null()),
-						}},
-						Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), captureID),
-					},
-					{
-						Config:           sealedKeyConfig(env, first.Recipient, ""),
-						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy)}},
-						Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID, env.checkKeyCount(1)),
-					},
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key")),
+						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("sealed_key"), knownvalue.Null()),
+					}},
+					Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), captureID),
+				},
+				{
+					Config:           sealedKeyConfig(env, first.Recipient, ""),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy)}},
+					Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID, env.checkKeyCount(1)),
 				},
 			})
 			if len(ids) != 5 || ids[0] != ids[1] || ids[1] == ids[2] || ids[2] == ids[3] || ids[3] == ids[4] {
@@ -157,32 +153,28 @@ func TestAccAPIKey_sealedRotation(t *testing.T) {
     create_before_destroy = true
   }`, k.Recipient))
 	var before, after string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy:             env.checkNoKeysLeft,
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: env.checkSealedKeyWorks(keyAddr, k, &before)},
-			{
-				PreConfig: func() { env.clock.Advance(77 * day) },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-					plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
-					plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("sealed_key")),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					env.checkSealedKeyWorks(keyAddr, k, &after),
-					func(*terraform.State) error {
-						if before == after {
-							return fmt.Errorf("the rotation sealed the old secret again")
-						}
-						if env.emu.Authenticates(before) {
-							return fmt.Errorf("the rotated-out key still authenticates")
-						}
-						return nil
-					},
-				),
-			},
+	env.resourceTest(t, []resource.TestStep{
+		{Config: cfg, Check: env.checkSealedKeyWorks(keyAddr, k, &before)},
+		{
+			PreConfig: func() { env.clock.Advance(77 * day) },
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+				plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
+				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("sealed_key")),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				env.checkSealedKeyWorks(keyAddr, k, &after),
+				func(*terraform.State) error {
+					if before == after {
+						return fmt.Errorf("the rotation sealed the old secret again")
+					}
+					if env.emu.Authenticates(before) {
+						return fmt.Errorf("the rotated-out key still authenticates")
+					}
+					return nil
+				},
+			),
 		},
 	})
 }
