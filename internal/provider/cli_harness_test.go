@@ -235,6 +235,19 @@ func (c *tfCLI) copyGuideExample(guide string, files ...string) {
 	}
 }
 
+// guideCLI is the set-up of a guide's acceptance test: an emulator (with
+// production access when the guide's keys need it), its credentials in the
+// environment as a CI job has them, and the guide's example files in the
+// CLI's working directory.
+func guideCLI(t *testing.T, productionAccess bool, example string, files ...string) (*testEnv, *tfCLI) {
+	t.Helper()
+	env := newTestEnv(t, productionAccess)
+	env.useEnvCredentials(t)
+	cli := newTFCLI(t, env)
+	cli.copyGuideExample(example, files...)
+	return env, cli
+}
+
 // stateInstance is one object of a resource in the working directory's state.
 type stateInstance struct {
 	Addr    string // such as domaintrust_api_key.ci["a/b"]

@@ -14,10 +14,7 @@ import (
 // and nothing left to do on the next plan.
 func TestAccGuideCIPipelineKeys(t *testing.T) {
 	skipWithoutTFAcc(t)
-	env := newTestEnv(t, true)
-	env.useEnvCredentials(t)
-	cli := newTFCLI(t, env)
-	cli.copyGuideExample("ci-pipeline-keys", "main.tf")
+	env, cli := guideCLI(t, true, "ci-pipeline-keys", "main.tf")
 	cli.writeScript("deliver-key.sh", deliverStub)
 
 	// The guide's real script must read the variables main.tf passes.

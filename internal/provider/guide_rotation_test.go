@@ -229,10 +229,7 @@ func TestAccGuideZeroDowntimeRotation(t *testing.T) {
 	// The grace window, for consumers Terraform does not update: after the
 	// rotation the old key still works, for 24 hours and no longer.
 	t.Run("grace_window", func(t *testing.T) {
-		env := newTestEnv(t, true)
-		env.useEnvCredentials(t)
-		cli := newTFCLI(t, env)
-		cli.copyGuideExample("zero-downtime-rotation/grace-window", "main.tf")
+		env, cli := guideCLI(t, true, "zero-downtime-rotation/grace-window", "main.tf")
 		cli.mustRun("apply", "-auto-approve", "-input=false")
 		first := cli.stateInstance(rotationGuideKey)
 		env.clock.Advance(77 * day)

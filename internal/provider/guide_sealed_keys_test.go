@@ -30,10 +30,7 @@ func TestAccGuideDeliveringSealedKeys(t *testing.T) {
 	skipWithoutTFAcc(t)
 
 	t.Run("github_actions", func(t *testing.T) {
-		env := newTestEnv(t, true)
-		env.useEnvCredentials(t)
-		cli := newTFCLI(t, env)
-		cli.copyGuideExample("delivering-sealed-keys/github-actions", "key.tf")
+		env, cli := guideCLI(t, true, "delivering-sealed-keys/github-actions", "key.tf")
 		shown := readGuideExample(t, "delivering-sealed-keys/github-actions/github.tf")
 		for _, want := range []string{"local.github_public_key", "github_public_key = data.github_actions_public_key.deploy.key",
 			`encrypted_value = domaintrust_api_key.deploy.sealed_key`} {
@@ -82,10 +79,7 @@ resource "terraform_data" "github_actions_secret" {
 	})
 
 	t.Run("age", func(t *testing.T) {
-		env := newTestEnv(t, false)
-		env.useEnvCredentials(t)
-		cli := newTFCLI(t, env)
-		cli.copyGuideExample("delivering-sealed-keys/age", "main.tf")
+		env, cli := guideCLI(t, false, "delivering-sealed-keys/age", "main.tf")
 		identity := sealtest.Age(t)
 		vars := []string{"-var", "age_recipient=" + identity.Recipient}
 		keyFile := func() string {

@@ -24,10 +24,7 @@ func TestAccGuideTestingOffline(t *testing.T) {
 	skipWithoutTFAcc(t)
 
 	t.Run("terraform_test", func(t *testing.T) {
-		env := newTestEnv(t, true)
-		env.useEnvCredentials(t)
-		cli := newTFCLI(t, env)
-		cli.copyGuideExample("testing-offline", testingOfflineFiles...)
+		env, cli := guideCLI(t, true, "testing-offline", testingOfflineFiles...)
 
 		// What `terraform init` does for the tests' helper module; init itself
 		// would look the provider up in the registry.
