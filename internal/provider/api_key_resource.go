@@ -168,7 +168,12 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// left behind.
 		resp.Diagnostics.Append(diags...)
 		if _, err := r.data.deleteKey(ctx, key.ID); err != nil {
+			// Kept in state, without its secret: Terraform marks it tainted
+			// and deletes it at the next apply, rather than lose track of it.
 			resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "delete the unsealed Domain Trust API key "+key.ID, err)...)
+			plan.Key, plan.SealedKey = types.StringNull(), types.StringNull()
+			resp.Diagnostics.Append(resp.State.Set(ctx, keyState(key, plan))...)
+			setKeyIdentity(ctx, resp.Identity, key.ID, &resp.Diagnostics)
 		}
 		return
 	}

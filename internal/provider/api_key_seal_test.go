@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/seal/sealtest"
 )
@@ -219,10 +221,56 @@ import {
 
 // TestProtocolSealFailureLeavesNoKey: a create whose secret cannot be sealed
 // (a recipient that escaped validation) fails, and the key it created is
-// deleted, not left working with nobody to use it.
+// deleted, not left working with nobody to use it; if Domain Trust refuses
+// that delete, the key stays in state, without a secret, for Terraform to
+// taint and delete at the next apply, rather than be forgotten.
 func TestProtocolSealFailureLeavesNoKey(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	for _, refuseDelete := range []bool{false, true} {
+		t.Run(fmt.Sprintf("delete refused %v", refuseDelete), func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnv(t, false)
+			if refuseDelete {
+				env.wrap(func(next http.Handler) http.Handler {
+					return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						if r.Method == http.MethodDelete {
+							w.Header().Set("Content-Type", "application/problem+json")
+							w.WriteHeader(http.StatusForbidden)
+							_, _ = w.Write([]byte(`{"title":"Forbidden","status":403,"detail":"not now"}`))
+							return
+						}
+						next.ServeHTTP(w, r)
+					})
+				})
+			}
+			resp, s, p := applyUnsealableCreate(t, env)
+			protocoltest.RequireErrorAt(t, resp.Diagnostics, tftypes.NewAttributePath().WithAttributeName("seal"), "Invalid seal recipient")
+			live := env.liveKeyIDs()
+			st := p.attributes(s, resp.NewState)
+			switch {
+			case !refuseDelete && len(live) != 0:
+				t.Errorf("keys left behind: %v", live)
+			case !refuseDelete && st != nil && protocoltest.AsString(t, st["id"]) != "<null>":
+				t.Errorf("state holds key %s after the failed create", protocoltest.AsString(t, st["id"]))
+			case refuseDelete && (len(live) != 1 || st == nil || protocoltest.AsString(t, st["id"]) != live[0]):
+				t.Errorf("the key that could not be deleted (%v) is not the one in state (%v)", live, st)
+			case refuseDelete && (protocoltest.AsString(t, st["key"]) != "<null>" || protocoltest.AsString(t, st["sealed_key"]) != "<null>"):
+				t.Error("the key kept in state holds a secret")
+			}
+			if n := env.stats().ByRoute[emulator.RouteCreateKey]; n != 1 {
+				t.Errorf("%d creates, want 1", n)
+			}
+			if strings.Contains(protocoltest.DiagnosticsText(resp.Diagnostics), "dtk_") {
+				t.Error("the diagnostics hold what looks like a key value")
+			}
+		})
+	}
+}
+
+// applyUnsealableCreate applies the create of a key whose seal recipient
+// is not one, as Terraform would if validation had let it through.
+func applyUnsealableCreate(t *testing.T, env *testEnv) (*tfprotov6.ApplyResourceChangeResponse, *tfprotov6.Schema, *protocolProvider) {
+	t.Helper()
 	p := env.protocol(t)
 	s := p.keySchema()
 	sealType := s.ValueType().(tftypes.Object).AttributeTypes["seal"].(tftypes.Object)
@@ -245,19 +293,7 @@ func TestProtocolSealFailureLeavesNoKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	protocoltest.RequireErrorAt(t, resp.Diagnostics, tftypes.NewAttributePath().WithAttributeName("seal"), "Invalid seal recipient")
-	if ids := env.liveKeyIDs(); len(ids) != 0 {
-		t.Errorf("keys left behind: %v", ids)
-	}
-	if st := p.attributes(s, resp.NewState); st != nil && protocoltest.AsString(t, st["id"]) != "<null>" {
-		t.Errorf("state holds key %s after the failed create", protocoltest.AsString(t, st["id"]))
-	}
-	if n := env.stats().ByRoute["POST /keys"]; n != 1 {
-		t.Errorf("%d creates, want 1", n)
-	}
-	if strings.Contains(protocoltest.DiagnosticsText(resp.Diagnostics), "dtk_") {
-		t.Error("the diagnostics hold what looks like a key value")
-	}
+	return resp, s, p
 }
 
 // TestAccSealedKeysNeverInPlaintext creates a key sealed for each kind of
