@@ -1,13 +1,10 @@
 package provider
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -420,49 +417,6 @@ resource "domaintrust_api_key" "managed" {
 	}
 	cli.mustRun("destroy", "-auto-approve")
 	env.checkEveryCreatedKeyDeleted(t)
-}
-
-// filesContaining lists the files under dir whose bytes, or for zip files
-// (a saved plan) whose entries' bytes, contain needle.
-func filesContaining(t *testing.T, dir, needle string) []string {
-	t.Helper()
-	var hits []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if bytes.Contains(raw, []byte(needle)) {
-			hits = append(hits, p)
-			return nil
-		}
-		zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
-		if err != nil {
-			return nil //nolint:nilerr // not a zip file
-		}
-		for _, f := range zr.File {
-			rc, err := f.Open()
-			if err != nil {
-				return err
-			}
-			content, err := io.ReadAll(rc)
-			_ = rc.Close()
-			if err != nil {
-				return err
-			}
-			if bytes.Contains(content, []byte(needle)) {
-				hits = append(hits, p+"!"+f.Name)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return hits
 }
 
 // TestAccEphemeralAPIKey_closeFailures makes DELETE fail and reads what the

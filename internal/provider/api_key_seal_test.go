@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -361,55 +359,15 @@ output "%s_sealed" {
 	openAll("replaced")
 	printed.WriteString(cli.run("destroy", "-auto-approve", "-no-color"))
 
-	log := cli.log("created Domain Trust API key")
-	for what, secret := range secrets {
-		if strings.Contains(printed.String(), secret) {
-			t.Errorf("the secret of the key %s appears in what Terraform printed", what)
-		}
-		if strings.Contains(log, secret) {
-			t.Errorf("the secret of the key %s appears in the TF_LOG=trace log", what)
-		}
-		for _, file := range filesContaining(t, cli.work, secret) {
-			t.Errorf("%s holds the secret of the key %s", file, what)
-		}
+	opened := make([]string, 0, len(secrets))
+	for _, secret := range secrets {
+		opened = append(opened, secret)
 	}
+	expectNoPlaintext(t, cli.work, printed.String()+cli.log("created Domain Trust API key"), opened...)
 	if len(secrets) != 4 {
 		t.Errorf("%d secrets opened, want 4", len(secrets))
 	}
 	env.checkEveryCreatedKeyDeleted(t)
-}
-
-// stateAttributes is the attributes of the resource typ.name in the state
-// file at path.
-func stateAttributes(t *testing.T, path, typ, name string) map[string]any {
-	t.Helper()
-	var state struct {
-		Resources []struct {
-			Type, Name string
-			Instances  []struct {
-				Attributes map[string]any `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal([]byte(readFile(t, path)), &state); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range state.Resources {
-		if r.Type == typ && r.Name == name && len(r.Instances) == 1 {
-			return r.Instances[0].Attributes
-		}
-	}
-	t.Fatalf("no single instance of %s.%s in %s", typ, name, path)
-	return nil
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(raw)
 }
 
 // TestAccAPIKey_sealReplacementIsExplained: the plan that replaces a key for

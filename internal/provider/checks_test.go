@@ -4,8 +4,15 @@
 package provider
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -292,4 +299,75 @@ func expectNoSecrets(t *testing.T, what, out string, secrets map[string]string) 
 			t.Errorf("the value of %s appears in %s (value withheld)", name, what)
 		}
 	}
+}
+
+// ---- Searches for secrets ----
+
+// filesContaining lists the files under dir whose bytes, or for zip files
+// (a saved plan) whose entries' bytes, contain needle.
+func filesContaining(t *testing.T, dir, needle string) []string {
+	t.Helper()
+	var hits []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(raw, []byte(needle)) {
+			hits = append(hits, p)
+			return nil
+		}
+		zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+		if err != nil {
+			return nil //nolint:nilerr // not a zip file
+		}
+		for _, f := range zr.File {
+			rc, err := f.Open()
+			if err != nil {
+				return err
+			}
+			content, err := io.ReadAll(rc)
+			_ = rc.Close()
+			if err != nil {
+				return err
+			}
+			if bytes.Contains(content, []byte(needle)) {
+				hits = append(hits, p+"!"+f.Name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hits
+}
+
+// expectNoPlaintext fails the test if any secret appears in printed (what
+// Terraform printed, and its log) or in a file under dir (plan files'
+// entries included), without printing the secret.
+func expectNoPlaintext(t *testing.T, dir, printed string, secrets ...string) {
+	t.Helper()
+	for i, s := range secrets {
+		if strings.Contains(printed, s) {
+			t.Errorf("secret %d appears in what Terraform printed or logged", i+1)
+		}
+		for _, f := range filesContaining(t, dir, s) {
+			t.Errorf("%s holds secret %d", f, i+1)
+		}
+	}
+}
+
+// mustJSON is v as JSON; the framework keeps private state as a JSON object
+// of base64 values.
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

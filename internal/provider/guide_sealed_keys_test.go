@@ -116,20 +116,6 @@ resource "terraform_data" "github_actions_secret" {
 	})
 }
 
-// expectNoPlaintext fails the test if any secret appears in printed or in a
-// file under dir, without printing the secret.
-func expectNoPlaintext(t *testing.T, dir, printed string, secrets ...string) {
-	t.Helper()
-	for i, s := range secrets {
-		if strings.Contains(printed, s) {
-			t.Errorf("secret %d appears in what Terraform printed", i+1)
-		}
-		for _, f := range filesContaining(t, dir, s) {
-			t.Errorf("%s holds secret %d", f, i+1)
-		}
-	}
-}
-
 // dataOutput is a terraform_data's output as a string; state keeps its
 // dynamic value as {"value": ..., "type": ...}.
 func dataOutput(t *testing.T, in stateInstance) string {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -156,15 +155,4 @@ func TestUnconfiguredProvider(t *testing.T) {
 	if n := env.stats().Total; n != 0 {
 		t.Errorf("%d API requests, want none", n)
 	}
-}
-
-// mustJSON is v as JSON; the framework keeps private state as a JSON object
-// of base64 values.
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

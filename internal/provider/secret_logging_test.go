@@ -111,7 +111,7 @@ resource "domaintrust_api_key" "test" {
 
 	cli.write(config("logged"))
 	cli.run("apply", "-auto-approve", "-no-color")
-	secret := secretInState(t, filepath.Join(cli.work, "terraform.tfstate"))
+	secret := secretInState(t, filepath.Join(cli.work, "terraform.tfstate"), "test")
 	cli.write(config("logged, renamed"))
 	cli.run("apply", "-auto-approve", "-no-color")
 	cli.run("destroy", "-auto-approve", "-no-color")
@@ -135,32 +135,47 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-// secretInState returns the key value Terraform stored, failing if it is
-// empty: a test of its absence from logs needs a value to look for.
-func secretInState(t *testing.T, path string) string {
+// secretInState returns the key value Terraform stored for addr's
+// resource of type domaintrust_api_key, failing if it is empty: a test of
+// its absence from logs needs a value to look for.
+func secretInState(t *testing.T, path, name string) string {
+	t.Helper()
+	s, _ := stateAttributes(t, path, "domaintrust_api_key", name)["key"].(string)
+	if len(s) < 16 {
+		t.Fatal("no key value of at least 16 characters in state")
+	}
+	return s
+}
+
+// stateAttributes is the attributes of the resource typ.name in the state
+// file at path.
+func stateAttributes(t *testing.T, path, typ, name string) map[string]any {
+	t.Helper()
+	var state struct {
+		Resources []struct {
+			Type, Name string
+			Instances  []struct {
+				Attributes map[string]any `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, path)), &state); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range state.Resources {
+		if r.Type == typ && r.Name == name && len(r.Instances) == 1 {
+			return r.Instances[0].Attributes
+		}
+	}
+	t.Fatalf("no single instance of %s.%s in %s", typ, name, path)
+	return nil
+}
+
+func readFile(t *testing.T, path string) string {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var state struct {
-		Resources []struct {
-			Type      string `json:"type"`
-			Instances []struct {
-				Attributes map[string]any `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range state.Resources {
-		if r.Type == "domaintrust_api_key" && len(r.Instances) == 1 {
-			if s, _ := r.Instances[0].Attributes["key"].(string); len(s) >= 16 {
-				return s
-			}
-		}
-	}
-	t.Fatal("no key value of at least 16 characters in state")
-	return ""
+	return string(raw)
 }
