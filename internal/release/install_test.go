@@ -60,6 +60,7 @@ func installCases(t *testing.T, c cli, rel releaseUnderTest) {
 		installAndApply(t, c, rel)
 	})
 	sums := rel.want.prefix() + "SHA256SUMS"
+	sigLine := fmt.Sprintf("%x  %s.sig\n", sha256.Sum256(readFile(t, rel.files.Path(sums+".sig"))), sums)
 	here := rel.want.prefix() + runtime.GOOS + "_" + runtime.GOARCH + ".zip"
 	refusals := map[string]struct {
 		registry *Registry
@@ -74,10 +75,8 @@ func installCases(t *testing.T, c cli, rel releaseUnderTest) {
 			says:     "authentication signature from unknown issuer",
 		},
 		"SHA256SUMS changed after signing (GoReleaser 2.15.0 and 2.15.1)": {
-			registry: &Registry{Alter: map[string]func([]byte) []byte{sums: func(b []byte) []byte {
-				return fmt.Appendf(b, "%x  %s.sig\n", sha256.Sum256(nil), sums)
-			}}},
-			says: "openpgp: invalid signature",
+			registry: &Registry{Alter: map[string]func([]byte) []byte{sums: func(b []byte) []byte { return append(b, sigLine...) }}},
+			says:     "openpgp: invalid signature",
 		},
 	}
 	for name, r := range refusals {
@@ -95,7 +94,7 @@ type workspace struct {
 	env []string
 }
 
-func newWorkspace(t *testing.T, c cli, host string, certPEM []byte, rel releaseUnderTest) workspace {
+func newWorkspace(t *testing.T, host string, certPEM []byte, rel releaseUnderTest) workspace {
 	t.Helper()
 	root := t.TempDir()
 	ws := workspace{dir: filepath.Join(root, "config")}
@@ -210,7 +209,7 @@ func readLines(r io.Reader, n int, timeout time.Duration) []string {
 func refuse(t *testing.T, c cli, rel releaseUnderTest, r *Registry, says string) {
 	t.Helper()
 	host, certPEM := startRegistry(t, rel, r)
-	ws := newWorkspace(t, c, host, certPEM, rel)
+	ws := newWorkspace(t, host, certPEM, rel)
 	out, err := ws.run(t, c, "init", "-input=false", "-no-color")
 	if err == nil {
 		t.Fatalf("%s init installed the provider:\n%s", c.label, out)
@@ -245,7 +244,7 @@ func lastLines(s string, n int) string {
 // every platform built, and applies and destroys a key with it.
 func installAndApply(t *testing.T, c cli, rel releaseUnderTest) {
 	host, certPEM := startRegistry(t, rel, &Registry{})
-	ws := newWorkspace(t, c, host, certPEM, rel)
+	ws := newWorkspace(t, host, certPEM, rel)
 	out := ws.mustRun(t, c, "init", "-input=false", "-no-color")
 	installed := fmt.Sprintf("Installed %s/domaintrust/domaintrust v%s (", host, rel.want.Version)
 	if !strings.Contains(out, installed) || !strings.Contains(out, "key ID "+rel.key.KeyID) {

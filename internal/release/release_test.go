@@ -51,6 +51,7 @@ func TestReleaseInstalls(t *testing.T) {
 		t.Fatalf("the release would not install:\n%v", errors.Join(errs...))
 	}
 	t.Logf("published, checked and signed by key ID %s: %q", key.KeyID, sortedKeys(files.Paths))
+	checkSumsByHand(t, files, want)
 
 	rel := releaseUnderTest{files: files, want: want, key: key, otherKey: other, emulator: startEmulator(t, work)}
 	for _, c := range clis {
@@ -209,6 +210,24 @@ func buildRelease(t *testing.T, src string, keyring *Keyring, key Key) Files {
 		t.Fatalf("GoReleaser built version %q, want %q", files.Version, testVersion)
 	}
 	return files
+}
+
+// checkSumsByHand runs the checksum command .github/RELEASING.md gives
+// users, in the directory of the zips: each zip must be OK.
+func checkSumsByHand(t *testing.T, files Files, want Expected) {
+	t.Helper()
+	sums := files.Path(want.prefix() + "SHA256SUMS")
+	cmd := exec.Command("sha256sum", "-c", "--ignore-missing", sums)
+	cmd.Dir = filepath.Dir(files.Path(want.prefix() + want.Platforms[0] + ".zip"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("sha256sum -c --ignore-missing %s: %v\n%s", filepath.Base(sums), err, out)
+	}
+	for _, platform := range want.Platforms {
+		if line := want.prefix() + platform + ".zip: OK"; !strings.Contains(string(out), line) {
+			t.Errorf("sha256sum -c does not say %q:\n%s", line, out)
+		}
+	}
 }
 
 // emulatorProcess is the emulator command, running.
