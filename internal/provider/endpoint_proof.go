@@ -19,6 +19,13 @@ import (
 // Configure proves it up front (unless skip_credentials_validation is set);
 // otherwise the first 404 does. A proof that failed for a reason that may
 // pass (the API down or busy, the network) is tried again at the next 404.
+//
+// A 404 that arrives while another's GET /user is out waits for it. If that
+// request fails for a reason that may pass, the waiting check does not take
+// its failure as its own: it makes one attempt of its own (or waits for one
+// begun after the failure), so that whether a key is proven gone does not
+// depend on whether its read happened to overlap another's. One attempt,
+// however many retries max_retries allows each request.
 
 // userAPI is the call that proves an endpoint.
 type userAPI interface {
@@ -59,6 +66,10 @@ func newEndpointProof(api userAPI, endpoint string) *endpointProof {
 // arrive while a request is out wait for its result (or for their own
 // context to end) rather than send their own.
 func (p *endpointProof) check(ctx context.Context) *endpointProblem {
+	// fresh is set once this check has waited for a request that failed:
+	// from then on, any request it shares began after that failure, and
+	// what that one shows is the answer.
+	fresh := false
 	for {
 		p.mu.Lock()
 		if p.settled {
@@ -72,8 +83,12 @@ func (p *endpointProof) check(ctx context.Context) *endpointProblem {
 			}
 			select {
 			case <-req.done:
-				if req.interrupted {
+				switch {
+				case req.interrupted:
 					continue // the sender gave up; ask again if ctx allows
+				case req.problem != nil && req.problem.temporary && !fresh:
+					fresh = true // not this check's attempt: make one
+					continue
 				}
 				return req.problem
 			case <-ctx.Done():

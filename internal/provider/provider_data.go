@@ -132,14 +132,18 @@ func (d *providerData) updateKey(ctx context.Context, id string, in client.Updat
 }
 
 // deleteKey deletes a key. A key proven not to exist counts as deleted:
-// alreadyGone says so. Any other error leaves the key as it was, as far as
-// the provider knows.
-func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bool, err error) {
-	err = d.api.DeleteKey(ctx, id)
-	if err != nil && d.provenNotFound(ctx, err) {
+// alreadyGone says so. Any other failure leaves the key as it was, as far as
+// the provider knows, and explains itself (apiFailure.diagnostics).
+func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bool, failure *apiFailure) {
+	err := d.api.DeleteKey(ctx, id)
+	if err == nil {
+		return false, nil
+	}
+	f := d.judge(ctx, err)
+	if f.gone() {
 		return true, nil
 	}
-	return false, err
+	return false, &f
 }
 
 // keyPages lists keys a page at a time, each key once (client.KeyPages).
@@ -164,22 +168,20 @@ func (d *providerData) checkEndpoint(ctx context.Context) *endpointProblem {
 // apiErrorDiagnostics explains err, an error of an API call made to do
 // action (it completes "Could not ..."), as diagnostics that say what went
 // wrong and what to do (api_errors.go). A 404 is judged by this provider
-// instance's endpoint proof.
+// instance's endpoint proof. A caller that first asks whether err proves a
+// key gone uses judge instead, once, for both answers.
 func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
-		return describeAPIError(action, err, d.endpoint)
-	}
-	return notFoundDiagnostics(action, apiErr, d.endpoint, d.checkEndpoint(ctx))
+	return d.judge(ctx, err).diagnostics(action)
 }
 
 // listKeysDiagnostics explains a failed listing: a user_id the API proves it
 // does not know at that attribute, anything else as every API error.
 func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKeysInput, err error) diag.Diagnostics {
-	if in.UserID != "" && d.provenNotFound(ctx, err) {
+	f := d.judge(ctx, err)
+	if in.UserID != "" && f.gone() {
 		return userNotFoundDiagnostics(in.UserID)
 	}
-	return d.apiErrorDiagnostics(ctx, "list Domain Trust API keys", err)
+	return f.diagnostics("list Domain Trust API keys")
 }
 
 // provenNotFound reports whether err proves that what was asked for (a key,
@@ -187,9 +189,43 @@ func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKe
 // this process to be the Domain Trust API (see endpoint_proof.go). Anything
 // else proves nothing, and the caller must leave state as it is.
 func (d *providerData) provenNotFound(ctx context.Context, err error) bool {
+	return d.judge(ctx, err).gone()
+}
+
+// judge weighs err, an error of an API call, against the endpoint proof,
+// once: a 404 is checked against the proof, anything else needs none.
+func (d *providerData) judge(ctx context.Context, err error) apiFailure {
+	f := apiFailure{err: err, endpoint: d.endpoint}
 	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || apiErr.Body != client.BodyProblem {
-		return false
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		f.notFound = apiErr
+		f.problem = d.checkEndpoint(ctx)
 	}
-	return d.checkEndpoint(ctx) == nil
+	return f
+}
+
+// apiFailure is an API call's error as judge weighed it: whether it proves
+// what was asked for gone, and if not, what to tell the user. Both answers
+// come from the same proof, so a key kept in state because its 404 could not
+// be proven is explained by that very proof: asking again for the message
+// could find the endpoint proven meanwhile, and say only "404".
+type apiFailure struct {
+	err      error
+	endpoint string
+	notFound *client.Error    // err's 404, if it is one
+	problem  *endpointProblem // for a 404: what the proof found (nil: proven)
+}
+
+// gone reports whether the failure proves what was asked for gone: a 404
+// problem document from a proven endpoint.
+func (f apiFailure) gone() bool {
+	return f.notFound != nil && f.notFound.Body == client.BodyProblem && f.problem == nil
+}
+
+// diagnostics explains the failure of an API call made to do action.
+func (f apiFailure) diagnostics(action string) diag.Diagnostics {
+	if f.notFound == nil {
+		return describeAPIError(action, f.err, f.endpoint)
+	}
+	return notFoundDiagnostics(action, f.notFound, f.endpoint, f.problem)
 }
