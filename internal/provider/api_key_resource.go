@@ -47,6 +47,7 @@ func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySc
 
 func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: apiKeySchemaVersion,
 		MarkdownDescription: "A Domain Trust API key. The secret value is returned only when the key is created; " +
 			"it is kept in `key`, marked sensitive. Changing `description` or `expiration` updates the key in place; " +
 			"changing `environment`, `user_id` or `rotation_triggers`, or reaching the rotation window of `rotation`, " +
