@@ -65,7 +65,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 // keyNotReadDiagnostics explains a read of key id that failed: a key the API
 // proves it does not show, or the API's error.
 func keyNotReadDiagnostics(id string, failure apiFailure) diag.Diagnostics {
-	if !failure.gone() {
+	if !failure.Gone() {
 		return failure.diagnostics("read Domain Trust API key " + id)
 	}
 	// The API answers 404 alike for a missing key and for another user's or

@@ -219,7 +219,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	// What GET /keys/{id} answers, from a listing when one serves it
-	// (key_reader.go); a key missing from it is read on its own.
+	// (internal/keys/key_reader.go); a key missing from it is read on its own.
 	key, err := r.data.readManagedKey(ctx, state.ID.ValueString(), state.UserID.ValueString())
 	if err != nil {
 		r.readFailed(ctx, state, r.data.judge(ctx, err), resp)
@@ -243,7 +243,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 // with a warning; anything else, an unproven 404 included, is an error that
 // leaves state as it was.
 func (r *apiKeyResource) readFailed(ctx context.Context, state apiKeyModel, failure apiFailure, resp *resource.ReadResponse) {
-	if !failure.gone() {
+	if !failure.Gone() {
 		resp.Diagnostics.Append(failure.diagnostics("read Domain Trust API key " + state.ID.ValueString())...)
 		return
 	}
@@ -298,7 +298,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 // updateFailedDiagnostics explains an update that failed: a key proven
 // deleted since the plan, or the API's error.
 func updateFailedDiagnostics(state apiKeyModel, failure apiFailure) diag.Diagnostics {
-	if !failure.gone() {
+	if !failure.Gone() {
 		return failure.diagnostics("update Domain Trust API key " + state.ID.ValueString())
 	}
 	return diagnostics.Error("API key deleted outside Terraform",

@@ -70,7 +70,7 @@ func retireKey(ctx context.Context, data *providerData, state apiKeyModel, windo
 	key, err := data.getKey(ctx, id)
 	if err != nil {
 		// A key proven gone is retired already.
-		if failure := data.judge(ctx, err); !failure.gone() {
+		if failure := data.judge(ctx, err); !failure.Gone() {
 			diags.Append(failure.diagnostics("retire Domain Trust API key " + id)...)
 		}
 		return
@@ -85,7 +85,7 @@ func retireKey(ctx context.Context, data *providerData, state apiKeyModel, windo
 		tflog.Info(ctx, "Domain Trust API key expires within its retire_after window; left as it is", map[string]any{"id": id})
 	default:
 		if _, err := data.updateKey(ctx, id, client.UpdateKeyInput{Expiry: &end}); err != nil {
-			if failure := data.judge(ctx, err); !failure.gone() {
+			if failure := data.judge(ctx, err); !failure.Gone() {
 				diags.Append(failure.diagnostics("retire Domain Trust API key " + id)...)
 			}
 			return

@@ -113,24 +113,24 @@ func (a *revokeAPIKeyAction) confirmRevoked(ctx context.Context, id string, prog
 // confirms the key gone.
 func (a *revokeAPIKeyAction) unconfirmed(ctx context.Context, id string, failure apiFailure, progress func(string, ...any), diags *diag.Diagnostics) {
 	switch {
-	case failure.gone():
+	case failure.Gone():
 		tflog.Info(ctx, "revoked Domain Trust API key", map[string]any{"id": id})
 		progress("Revoked: Domain Trust API key %s no longer exists", id)
 	default:
 		const unconfirmed = "The deletion was answered as a success, but reading the key back did not prove it " +
 			"gone. Check the key in the Domain Trust dashboard."
-		if client.IsUnauthorized(failure.err) {
+		if client.IsUnauthorized(failure.Err) {
 			// Revoking the very key the provider authenticates with ends here.
 			diags.AddError("Could not confirm that API key "+id+" is revoked",
 				unconfirmed+" Reading it back was refused with 401 Unauthorized: if "+id+" is the key the provider "+
 					"itself uses, it no longer works, and the provider needs a new key.")
 			return
 		}
-		if failure.notFound != nil && failure.problem != nil {
-			diags.Append(failure.problem.diagnostics("Could not confirm that API key "+id+" is revoked", unconfirmed)...)
+		if failure.NotFound != nil && failure.Proof != nil {
+			diags.Append(describeProofFailure(failure.endpoint, failure.Proof).diagnostics("Could not confirm that API key "+id+" is revoked", unconfirmed)...)
 			return
 		}
 		diags.AddError("Could not confirm that API key "+id+" is revoked",
-			fmt.Sprintf("%s\n\nThe answer was: %v", unconfirmed, failure.err))
+			fmt.Sprintf("%s\n\nThe answer was: %v", unconfirmed, failure.Err))
 	}
 }
