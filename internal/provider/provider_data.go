@@ -162,13 +162,6 @@ func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKe
 	return f.diagnostics("list Domain Trust API keys")
 }
 
-// provenNotFound reports whether err proves that what was asked for (a key,
-// a user) does not exist (keys.Service.ProvenNotFound). Anything else proves
-// nothing, and the caller must leave state as it is.
-func (d *providerData) provenNotFound(ctx context.Context, err error) bool {
-	return d.keys.ProvenNotFound(ctx, err)
-}
-
 // judge weighs err against the endpoint proof, once (keys.Service.Judge).
 func (d *providerData) judge(ctx context.Context, err error) apiFailure {
 	return apiFailure{Failure: d.keys.Judge(ctx, err), endpoint: d.endpoint}
