@@ -39,6 +39,9 @@ type providerData struct {
 	reader      *keyReader // domaintrust_api_key's reads (key_reader.go)
 	endpoint    string
 	proof       *endpointProof
+	// keyClient is a client for another API key at endpoint, with the
+	// provider's client settings (withKeyClients); nil until set.
+	keyClient func(apiKey string) (*client.Client, error)
 }
 
 // newProviderData builds what Configure hands out; listing says when reads
@@ -53,6 +56,17 @@ func newProviderData(api keyAPI, clk clock.Clock, endpoint string, listing keyLi
 		endpoint:    endpoint,
 		proof:       newEndpointProof(api, endpoint),
 	}
+}
+
+// withKeyClients lets d make clients for other API keys with conf, the
+// provider's own client configuration but for its API key, and returns d.
+func (d *providerData) withKeyClients(conf client.Config) *providerData {
+	d.keyClient = func(apiKey string) (*client.Client, error) {
+		c := conf
+		c.APIKey = apiKey
+		return client.New(c)
+	}
+	return d
 }
 
 // unconfiguredData is what Configure hands out when the provider block
@@ -150,6 +164,20 @@ func (d *providerData) keyPages(ctx context.Context, in client.ListKeysInput) it
 // listKeys lists every key that matches in.
 func (d *providerData) listKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error) {
 	return d.api.ListKeys(ctx, in)
+}
+
+// currentUserOf reads the user of another API key (GET /user) at the
+// provider's endpoint: whether that key works. The client masks apiKey in
+// its logs.
+func (d *providerData) currentUserOf(ctx context.Context, apiKey string) (*client.User, error) {
+	if d.keyClient == nil {
+		return nil, errors.New("the provider cannot make clients for other keys; please report this bug")
+	}
+	c, err := d.keyClient(apiKey)
+	if err != nil {
+		return nil, err
+	}
+	return c.CurrentUser(ctx)
 }
 
 // apiEndpoint is the API's base URL, for messages.

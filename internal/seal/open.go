@@ -88,16 +88,26 @@ func (i Identity) Open(sealed string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if i.kind == "" {
-		return nil, errNoIdentity
-	}
-	if kind != i.kind {
-		return nil, otherKind(i.kind)
+	if err := i.CanOpen(kind); err != nil {
+		return nil, err
 	}
 	if kind == SealedBox {
 		return openBox(i.box, data)
 	}
 	return openAge(i.age, data)
+}
+
+// CanOpen says, as Open would, whether i is of the kind that opens values
+// sealed for a recipient of kind (SealedKind tells it): nil, or an error
+// that wraps ErrOtherKind.
+func (i Identity) CanOpen(kind Kind) error {
+	switch {
+	case i.kind == "":
+		return errNoIdentity
+	case kind != i.kind:
+		return otherKind(i.kind)
+	}
+	return nil
 }
 
 var errNoIdentity = errors.New("seal: no identity (the zero Identity); use ParseIdentity")
