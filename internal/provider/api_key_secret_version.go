@@ -58,7 +58,9 @@ func (secretVersionFromState) Description(context.Context) string {
 	return "A key in state keeps the secret_version its creation time gives."
 }
 
-func (m secretVersionFromState) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m secretVersionFromState) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (secretVersionFromState) PlanModifyInt64(ctx context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
 	if !req.PlanValue.IsUnknown() || req.State.Raw.IsNull() || !req.StateValue.IsNull() {
