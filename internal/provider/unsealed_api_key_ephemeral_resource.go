@@ -17,15 +17,18 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 )
 
-var (
-	_ ephemeral.EphemeralResourceWithConfigure      = (*unsealedAPIKeyEphemeralResource)(nil)
-	_ ephemeral.EphemeralResourceWithValidateConfig = (*unsealedAPIKeyEphemeralResource)(nil)
-)
+var _ ephemeral.EphemeralResourceWithConfigure = (*unsealedAPIKeyEphemeralResource)(nil)
 
 // unsealedAPIKeyEphemeralResource opens a managed key's sealed_key for one
 // Terraform run, so that the key can go to a write-only argument (a secret
 // manager's) with its plaintext in no state and no plan. Opening is local;
 // only verify calls the API.
+//
+// What is wrong with sealed_key is reported by Open, not by ValidateConfig:
+// sealed_key comes from another resource, so it is known only when
+// Terraform opens the resource, and Terraform (1.11 to 1.16) shows the
+// diagnostics of the validation it runs just before Open without their
+// place in the configuration, those of Open with it.
 type unsealedAPIKeyEphemeralResource struct {
 	data *providerData
 }
@@ -92,18 +95,6 @@ func (r *unsealedAPIKeyEphemeralResource) Configure(_ context.Context, req ephem
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ValidateConfig reports what is wrong with the values known so far: at
-// validate only what the configuration writes out, and at plan, where
-// Terraform validates again before it opens, the values themselves.
-func (r *unsealedAPIKeyEphemeralResource) ValidateConfig(ctx context.Context, req ephemeral.ValidateConfigRequest, resp *ephemeral.ValidateConfigResponse) {
-	var cfg unsealedAPIKeyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	checkSealedPair(cfg.SealedKey, cfg.Identity, &resp.Diagnostics)
-}
-
 func (r *unsealedAPIKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var cfg unsealedAPIKeyModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -158,10 +149,10 @@ func (r *unsealedAPIKeyEphemeralResource) verify(ctx context.Context, key string
 	return true
 }
 
-// checkSealedPair reports, at the attribute to fix, what the values known
-// so far show without opening anything: a null sealed_key, one that is not
-// a sealed value, an identity of the other kind. The identity's own form is
-// its validator's to report.
+// checkSealedPair reports, at the attribute to fix, what the values show
+// before anything is opened: a null sealed_key, one that is not a sealed
+// value, an identity of the other kind. The identity's own form is its
+// validator's to report.
 func checkSealedPair(sealed, identity types.String, diags *diag.Diagnostics) {
 	if sealed.IsNull() {
 		diags.AddAttributeError(path.Root("sealed_key"), "No sealed key to open", noSealedKeyDetail)
