@@ -104,6 +104,7 @@ func (r *unsealedAPIKeyEphemeralResource) Open(ctx context.Context, req ephemera
 	// Terraform and OpenTofu open an ephemeral resource only once its
 	// configuration is known; were it not, the key is not known either.
 	if cfg.SealedKey.IsUnknown() || cfg.Identity.IsUnknown() || cfg.Verify.IsUnknown() {
+		tflog.Debug(ctx, "sealed_key, identity or verify is not known yet, so neither is the key")
 		cfg.Key = types.StringUnknown()
 		resp.Diagnostics.Append(resp.Result.Set(ctx, cfg)...)
 		return

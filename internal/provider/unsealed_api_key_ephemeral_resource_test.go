@@ -312,7 +312,7 @@ func TestAccUnsealedAPIKey_verify(t *testing.T) {
 }
 
 // TestAccUnsealedAPIKey_importedKey: an imported key has no sealed_key
-// until it is replaced; opening it fails the plan at sealed_key, saying so.
+// until it is replaced; opening it fails the run at sealed_key, saying so.
 func TestAccUnsealedAPIKey_importedKey(t *testing.T) {
 	t.Parallel()
 	skipWithout(t, featureEphemeral)
@@ -346,10 +346,20 @@ ephemeral "domaintrust_unsealed_api_key" "adopted" {
   sealed_key = domaintrust_api_key.adopted.sealed_key
   identity   = var.identity
 }
+
+# What takes the key: without a consumer, OpenTofu does not open it.
+resource "terraform_data" "consumer" {
+  provisioner "local-exec" {
+    command     = "true"
+    environment = { KEY = ephemeral.domaintrust_unsealed_api_key.adopted.key }
+  }
+}
 `, adopted.ID, rfc3339(adopted.Expiry), key.Recipient))
-	out, code := cli.exitCode("plan", "-input=false")
+	// Terraform opens the ephemeral resource while it plans; OpenTofu, whose
+	// plan defers it while the key has changes pending, while it applies.
+	out, code := cli.exitCode("apply", "-input=false", "-auto-approve")
 	if code != 1 {
-		t.Fatalf("plan exited %d, want 1:\n%s", code, out)
+		t.Fatalf("apply exited %d, want 1:\n%s", code, out)
 	}
 	expectOutput(t, out, "Error: No sealed key to open", "an imported key has none until it is replaced")
 	if !regexp.MustCompile(`\d+:\s+sealed_key\s+=\s+domaintrust_api_key\.adopted\.sealed_key`).MatchString(out) {
