@@ -198,4 +198,3 @@ func dataSourceAttributes(t *testing.T, path, typ, name string) map[string]any {
 	t.Fatalf("no single instance of data.%s.%s in %s", typ, name, path)
 	return nil
 }
-
