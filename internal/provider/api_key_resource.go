@@ -220,7 +220,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	// What GET /keys/{id} answers, from a listing when one serves it
-	// (key_reader.go); a key missing from it is read on its own.
+	// (internal/keys/key_reader.go); a key missing from it is read on its own.
 	key, err := r.data.readManagedKey(ctx, state.ID.ValueString(), state.UserID.ValueString())
 	if err != nil && r.data.provenNotFound(ctx, err) {
 		tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
