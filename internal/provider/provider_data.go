@@ -48,6 +48,11 @@ func newProviderData(api keys.API, clk clock.Clock, endpoint string, listing key
 // withKeyClients lets d make clients for other API keys with conf, the
 // provider's own client configuration but for its API key, and returns d.
 func (d *providerData) withKeyClients(conf client.Config) *providerData {
+	if conf.HTTPClient == nil {
+		// One transport for them all: each client would otherwise leave its
+		// own idle connections behind.
+		conf.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
 	d.keyClient = func(apiKey string) (*client.Client, error) {
 		c := conf
 		c.APIKey = apiKey
