@@ -150,33 +150,6 @@ func (r *unsealedAPIKeyEphemeralResource) verify(ctx context.Context, key string
 	return true
 }
 
-// checkSealedPair reports, at the attribute to fix, what the values show
-// before anything is opened: a null sealed_key, one that is not a sealed
-// value, an identity of the other kind. The identity's own form is its
-// validator's to report.
-func checkSealedPair(sealed, identity types.String, diags *diag.Diagnostics) {
-	if sealed.IsNull() {
-		diags.AddAttributeError(path.Root("sealed_key"), "No sealed key to open", noSealedKeyDetail)
-		return
-	}
-	if sealed.IsUnknown() {
-		return
-	}
-	kind, err := seal.SealedKind(sealed.ValueString())
-	if err != nil {
-		addOpenError(err, diags)
-		return
-	}
-	if identity.IsNull() || identity.IsUnknown() {
-		return
-	}
-	if id, err := seal.ParseIdentity(identity.ValueString()); err == nil {
-		if err := id.CanOpen(kind); err != nil {
-			addOpenError(err, diags)
-		}
-	}
-}
-
 // noSealedKeyDetail explains a null sealed_key.
 const noSealedKeyDetail = "sealed_key is null, so there is no key to open. A domaintrust_api_key has a sealed_key " +
 	"only with seal, and only for a key the provider created: Domain Trust shows a key's secret once, at creation, " +
@@ -184,11 +157,15 @@ const noSealedKeyDetail = "sealed_key is null, so there is no key to open. A dom
 	"have it sealed for its consumer. A key without seal keeps its secret in key instead."
 
 // openSealedKey opens sealed with identity; false when it does not open,
-// which diags reports at the attribute to fix. The plaintext must be text:
-// Terraform's strings are UTF-8.
+// which diags reports at the attribute to fix: a null sealed_key, an
+// identity of neither form (its validator, which Terraform runs before
+// Open, reports that first), then what Open finds, in its order: a
+// sealed_key that is no sealed value, an identity of the other kind, one
+// that does not open it. The plaintext must be text: Terraform's strings
+// are UTF-8.
 func openSealedKey(sealed, identity types.String, diags *diag.Diagnostics) (string, bool) {
-	checkSealedPair(sealed, identity, diags)
-	if diags.HasError() {
+	if sealed.IsNull() {
+		diags.AddAttributeError(path.Root("sealed_key"), "No sealed key to open", noSealedKeyDetail)
 		return "", false
 	}
 	id, err := seal.ParseIdentity(identity.ValueString())
