@@ -144,21 +144,27 @@ func TestOpenRefuses(t *testing.T) {
 		{"a PEM block", ageKey.Identity, "-----BEGIN PGP MESSAGE-----\n\nhF4D\n-----END PGP MESSAGE-----", seal.ErrDamaged,
 			"is a PEM block other than an age file"},
 	} {
-		id := parseIdentity(t, c.identity)
-		got, err := id.Open(c.sealed)
-		if err == nil {
-			t.Errorf("%s: opened to %d bytes", c.name, len(got))
-			continue
-		}
-		if !errors.Is(err, c.class) {
-			t.Errorf("%s: %q is not %q", c.name, err, c.class)
-		}
-		if !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: %q lacks %q", c.name, err, c.want)
-		}
-		if got != nil || strings.Contains(err.Error(), secret) ||
-			len(longestQuoted(err.Error(), c.identity)) > 20 || len(longestQuoted(err.Error(), c.sealed)) > 20 {
-			t.Errorf("%s: the result or the error holds a value: %q", c.name, err)
+		got, err := parseIdentity(t, c.identity).Open(c.sealed)
+		expectRefused(t, c.name, got, err, c.class, c.want, secret, c.identity, c.sealed)
+	}
+}
+
+// expectRefused fails unless Open refused (got, err) with an error of class
+// that says want, returned nothing, and quotes none of the values.
+func expectRefused(t *testing.T, name string, got []byte, err, class error, want string, values ...string) {
+	t.Helper()
+	switch {
+	case err == nil:
+		t.Errorf("%s: opened to %d bytes", name, len(got))
+		return
+	case !errors.Is(err, class):
+		t.Errorf("%s: %q is not %q", name, err, class)
+	case !strings.Contains(err.Error(), want):
+		t.Errorf("%s: %q lacks %q", name, err, want)
+	}
+	for _, v := range values {
+		if got != nil || len(longestQuoted(err.Error(), v)) > 20 {
+			t.Errorf("%s: the result or the error holds a value: %q", name, err)
 		}
 	}
 }
