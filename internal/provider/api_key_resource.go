@@ -118,9 +118,10 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"seal":         sealAttribute(),
-			"sealed_key":   sealedKeyAttribute(),
-			"retire_after": retireAfterAttribute(),
+			"seal":           sealAttribute(),
+			"sealed_key":     sealedKeyAttribute(),
+			"retire_after":   retireAfterAttribute(),
+			"secret_version": secretVersionAttribute(),
 		},
 	}
 }
@@ -214,6 +215,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	getAttributes(ctx, req.State, &resp.Diagnostics, map[string]any{
 		"id": &state.ID, "environment": &state.Environment, "description": &state.Description,
 		"user_id": &state.UserID, "created": &state.Created, "expiration": &state.Expiration,
+		"secret_version": &state.SecretVersion,
 	})
 	if resp.Diagnostics.HasError() {
 		return
@@ -235,6 +237,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		{"user_id", state.UserID, read.UserID},
 		{"created", state.Created, read.Created},
 		{"expiration", state.Expiration, read.Expiration},
+		{"secret_version", state.SecretVersion, read.SecretVersion},
 	})
 	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 }
@@ -281,6 +284,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	// Attributes the API never changes in place keep their state values.
 	plan.ID, plan.Key, plan.Created, plan.UserID = state.ID, state.Key, state.Created, state.UserID
+	plan.SecretVersion = secretVersionOf(state.Created)
 	if in.Description != nil || in.Expiry != nil {
 		key, err := r.data.updateKey(ctx, state.ID.ValueString(), in)
 		if err != nil {
