@@ -23,6 +23,7 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 )
 
@@ -52,12 +53,12 @@ func WithClientConfig(adjust func(*client.Config)) Option {
 }
 
 // WithKeyListing changes when domaintrust_api_key's reads are served from a
-// listing (key_reader.go): from the threshold-th read of one owner's keys
+// listing (keys.ListPolicy): from the threshold-th read of one owner's keys
 // on (0: never), in pages of pageSize; tests use it to reach the listing
 // with few keys.
 func WithKeyListing(threshold, pageSize int) Option {
 	return func(p *domainTrustProvider) {
-		p.keyListing = keyListPolicy{threshold: threshold, pageSize: pageSize, maxHeld: defaultListMaxHeld}
+		p.keyListing = keys.ListPolicy{Threshold: threshold, PageSize: pageSize, MaxHeld: keys.DefaultListMaxHeld}
 	}
 }
 
@@ -65,7 +66,7 @@ type domainTrustProvider struct {
 	version      string
 	clock        clock.Clock
 	adjustClient func(*client.Config)
-	keyListing   keyListPolicy
+	keyListing   keys.ListPolicy
 }
 
 type providerModel struct {
@@ -80,7 +81,7 @@ type providerModel struct {
 // instance.
 func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		p := &domainTrustProvider{version: version, clock: clock.System{}, keyListing: defaultKeyListPolicy}
+		p := &domainTrustProvider{version: version, clock: clock.System{}, keyListing: keys.DefaultListPolicy}
 		for _, opt := range opts {
 			opt(p)
 		}
@@ -163,7 +164,7 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Domain Trust endpoint", err.Error())
 		return
 	}
-	data := newProviderData(c, p.clock, conf.Endpoint, p.keyListing)
+	data := newProviderData(c, p.clock, conf.Endpoint, p.keyListing).withKeyClients(conf)
 	// One request per provider process, so that a wrong key or endpoint fails
 	// the plan rather than the apply.
 	if !skipCheck {
@@ -243,6 +244,7 @@ func (p *domainTrustProvider) DataSources(_ context.Context) []func() datasource
 func (p *domainTrustProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		func() ephemeral.EphemeralResource { return &apiKeyEphemeralResource{} },
+		func() ephemeral.EphemeralResource { return &unsealedAPIKeyEphemeralResource{} },
 	}
 }
 

@@ -2,27 +2,25 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 )
 
 // providerData is what Configure hands to every resource, data source,
 // ephemeral resource, list resource and action of one provider instance,
 // and the only way the clock and the API reach them. They use its
-// operations, never its parts: a create goes through the create
-// coordinator, a managed key's read through the key reader, every write
-// through the write fence, and a 404 proves a key gone only from a proven
-// endpoint. The parts are read in this file only.
+// operations, never its parts: every key operation goes through the key
+// service (internal/keys), which creates, reads, writes and proves 404s;
+// this file words what it reports. The parts are read in this file only.
 //
-// It has one unconfigured shape: api is nil. So it is before Configure
+// It has one unconfigured shape: keys is nil. So it is before Configure
 // (providerDataFrom(nil): nothing is known yet), and when the provider block
 // depends on values unknown until apply (then it holds the clock and the
 // client's version). Every operation but now and clientVersion needs a
@@ -32,27 +30,33 @@ type providerData struct {
 	// terraformVersion is what the client reported at Configure.
 	terraformVersion string
 
-	// api is the API behind a writeFence: every create, update and delete
-	// through it ends the use of reader's earlier listings.
-	api         keyAPI
-	coordinator *createCoordinator
-	reader      *keyReader // domaintrust_api_key's reads (key_reader.go)
-	endpoint    string
-	proof       *endpointProof
+	keys     *keys.Service
+	endpoint string
+	// keyClient is a client for another API key at endpoint, with the
+	// provider's client settings (withKeyClients); nil until set.
+	keyClient func(apiKey string) (*client.Client, error)
 }
 
-// newProviderData builds what Configure hands out; listing says when reads
-// are served from a listing (key_reader.go).
-func newProviderData(api keyAPI, clk clock.Clock, endpoint string, listing keyListPolicy) *providerData {
-	reader := newKeyReader(api, listing)
-	return &providerData{
-		clock:       clk,
-		api:         writeFence{keyAPI: api, reads: reader},
-		coordinator: newCreateCoordinator(clk),
-		reader:      reader,
-		endpoint:    endpoint,
-		proof:       newEndpointProof(api, endpoint),
+// newProviderData builds what Configure hands out; listing says when
+// managed keys' reads are served from a listing (keys.ListPolicy).
+func newProviderData(api keys.API, clk clock.Clock, endpoint string, listing keys.ListPolicy) *providerData {
+	return &providerData{clock: clk, keys: keys.New(api, clk, listing), endpoint: endpoint}
+}
+
+// withKeyClients lets d make clients for other API keys with conf, the
+// provider's own client configuration but for its API key, and returns d.
+func (d *providerData) withKeyClients(conf client.Config) *providerData {
+	if conf.HTTPClient == nil {
+		// One transport for them all: each client would otherwise leave its
+		// own idle connections behind.
+		conf.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
+	d.keyClient = func(apiKey string) (*client.Client, error) {
+		c := conf
+		c.APIKey = apiKey
+		return client.New(c)
+	}
+	return d
 }
 
 // unconfiguredData is what Configure hands out when the provider block
@@ -78,7 +82,7 @@ func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
 }
 
 // configured reports whether the provider can reach the API.
-func (d *providerData) configured() bool { return d.api != nil }
+func (d *providerData) configured() bool { return d.keys != nil }
 
 // requireConfigured reports whether data can reach the API, adding an error
 // when it cannot: that happens only when the provider block depends on
@@ -108,88 +112,106 @@ func (d *providerData) now() time.Time {
 // clientVersion is the Terraform version the client reported at Configure.
 func (d *providerData) clientVersion() string { return d.terraformVersion }
 
-// createKey creates a key. An answer lost on the way is made safe by the
-// create coordinator: whatever the lost request created is deleted before
-// the create is sent again.
+// createKey creates a key (keys.Service.Create).
 func (d *providerData) createKey(ctx context.Context, in client.CreateKeyInput) (*client.Key, error) {
-	return d.coordinator.create(ctx, d.api, in)
+	return d.keys.Create(ctx, in)
 }
 
-// readManagedKey reads a key domaintrust_api_key manages, owned by owner,
-// from a listing when one serves it (key_reader.go).
+// readManagedKey reads a key domaintrust_api_key manages, owned by owner
+// (keys.Service.ReadManaged).
 func (d *providerData) readManagedKey(ctx context.Context, id, owner string) (*client.Key, error) {
-	return d.reader.read(ctx, id, owner)
+	return d.keys.ReadManaged(ctx, id, owner)
 }
 
 // getKey reads any key with GET /keys/{id}.
 func (d *providerData) getKey(ctx context.Context, id string) (*client.Key, error) {
-	return d.api.GetKey(ctx, id)
+	return d.keys.Get(ctx, id)
 }
 
 // updateKey changes a key's description or expiry.
 func (d *providerData) updateKey(ctx context.Context, id string, in client.UpdateKeyInput) (*client.Key, error) {
-	return d.api.UpdateKey(ctx, id, in)
+	return d.keys.Update(ctx, id, in)
 }
 
-// deleteKey deletes a key. A key proven not to exist counts as deleted:
-// alreadyGone says so. Any other error leaves the key as it was, as far as
-// the provider knows.
-func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bool, err error) {
-	err = d.api.DeleteKey(ctx, id)
-	if err != nil && d.provenNotFound(ctx, err) {
-		return true, nil
+// deleteKey deletes a key; alreadyGone says it was proven not to exist
+// (keys.Service.Delete). Any other failure explains itself
+// (apiFailure.diagnostics).
+func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bool, failure *apiFailure) {
+	gone, f := d.keys.Delete(ctx, id)
+	if f == nil {
+		return gone, nil
 	}
-	return false, err
+	return false, &apiFailure{Failure: *f, endpoint: d.endpoint}
 }
 
-// keyPages lists keys a page at a time, each key once (client.KeyPages).
+// keyPages lists keys a page at a time, each key once.
 func (d *providerData) keyPages(ctx context.Context, in client.ListKeysInput) iter.Seq2[*client.KeyPage, error] {
-	return client.KeyPages(ctx, d.api, in)
+	return d.keys.Pages(ctx, in)
 }
 
 // listKeys lists every key that matches in.
 func (d *providerData) listKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error) {
-	return d.api.ListKeys(ctx, in)
+	return d.keys.List(ctx, in)
+}
+
+// currentUserOf reads the user of another API key (GET /user) at the
+// provider's endpoint: whether that key works. The client masks apiKey in
+// its logs.
+func (d *providerData) currentUserOf(ctx context.Context, apiKey string) (*client.User, error) {
+	if d.keyClient == nil {
+		return nil, errors.New("the provider cannot make clients for other keys; please report this bug")
+	}
+	c, err := d.keyClient(apiKey)
+	if err != nil {
+		return nil, err
+	}
+	return c.CurrentUser(ctx)
 }
 
 // apiEndpoint is the API's base URL, for messages.
 func (d *providerData) apiEndpoint() string { return d.endpoint }
 
-// checkEndpoint proves the endpoint (endpoint_proof.go), or says what looks
-// wrong with it.
+// checkEndpoint proves the endpoint, or says what looks wrong with it.
 func (d *providerData) checkEndpoint(ctx context.Context) *endpointProblem {
-	return d.proof.check(ctx)
+	return describeProofFailure(d.endpoint, d.keys.CheckEndpoint(ctx))
 }
 
 // apiErrorDiagnostics explains err, an error of an API call made to do
 // action (it completes "Could not ..."), as diagnostics that say what went
 // wrong and what to do (api_errors.go). A 404 is judged by this provider
-// instance's endpoint proof.
+// instance's endpoint proof. A caller that first asks whether err proves a
+// key gone uses judge instead, once, for both answers.
 func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
-		return describeAPIError(action, err, d.endpoint)
-	}
-	return notFoundDiagnostics(action, apiErr, d.endpoint, d.checkEndpoint(ctx))
+	return d.judge(ctx, err).diagnostics(action)
 }
 
 // listKeysDiagnostics explains a failed listing: a user_id the API proves it
 // does not know at that attribute, anything else as every API error.
 func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKeysInput, err error) diag.Diagnostics {
-	if in.UserID != "" && d.provenNotFound(ctx, err) {
+	f := d.judge(ctx, err)
+	if in.UserID != "" && f.Gone() {
 		return userNotFoundDiagnostics(in.UserID)
 	}
-	return d.apiErrorDiagnostics(ctx, "list Domain Trust API keys", err)
+	return f.diagnostics("list Domain Trust API keys")
 }
 
-// provenNotFound reports whether err proves that what was asked for (a key,
-// a user) does not exist: a 404 problem document, from an endpoint proven in
-// this process to be the Domain Trust API (see endpoint_proof.go). Anything
-// else proves nothing, and the caller must leave state as it is.
-func (d *providerData) provenNotFound(ctx context.Context, err error) bool {
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || apiErr.Body != client.BodyProblem {
-		return false
+// judge weighs err against the endpoint proof, once (keys.Service.Judge).
+func (d *providerData) judge(ctx context.Context, err error) apiFailure {
+	return apiFailure{Failure: d.keys.Judge(ctx, err), endpoint: d.endpoint}
+}
+
+// apiFailure is an API call's error as judge weighed it, with the endpoint
+// that messages name: whether it proves what was asked for gone (Gone), and
+// if not, what to tell the user, from the same proof.
+type apiFailure struct {
+	keys.Failure
+	endpoint string
+}
+
+// diagnostics explains the failure of an API call made to do action.
+func (f apiFailure) diagnostics(action string) diag.Diagnostics {
+	if f.NotFound == nil {
+		return describeAPIError(action, f.Err, f.endpoint)
 	}
-	return d.checkEndpoint(ctx) == nil
+	return notFoundDiagnostics(action, f.NotFound, f.endpoint, describeProofFailure(f.endpoint, f.Proof))
 }

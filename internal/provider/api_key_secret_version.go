@@ -1,0 +1,121 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// secret_version: a number that changes whenever the key is replaced, for
+// the *_wo_version argument beside a write-only argument (AWS's
+// secret_string_wo_version, say), which sends the write-only value again
+// only when its version changes. It is the key's creation time in Unix
+// seconds: known as soon as the key exists, the same for the key's whole
+// life, greater for every key that replaces it, and derived from `created`,
+// so a key already in state gets it from what state holds.
+
+func secretVersionAttribute() schema.Int64Attribute {
+	return schema.Int64Attribute{
+		MarkdownDescription: "A number that changes whenever the key is replaced, and only then: the key's " +
+			"creation time (`created`) in Unix seconds. Known once the key exists, unknown in a plan that creates " +
+			"or replaces it. Pass it to the version argument that goes with a write-only argument, such as " +
+			"`secret_string_wo_version` beside `secret_string_wo`, so that the new key is sent after every " +
+			"rotation and only then. Not secret.",
+		Computed: true,
+		PlanModifiers: []planmodifier.Int64{
+			int64planmodifier.UseStateForUnknown(),
+			secretVersionFromState{},
+		},
+	}
+}
+
+// secretVersion is the secret_version of a key created at created.
+func secretVersion(created time.Time) types.Int64 { return types.Int64Value(created.Unix()) }
+
+// secretVersionOf is the secret_version of a key whose created attribute
+// is t; unknown when t is not a known time.
+func secretVersionOf(t timestamp) types.Int64 {
+	created, ok := t.instant()
+	if !ok {
+		return types.Int64Unknown()
+	}
+	return secretVersion(created)
+}
+
+// secretVersionFromState plans, for a key in state that has no
+// secret_version yet (state written before there was one, and not
+// refreshed since), the value its created attribute gives, rather than one
+// known only after apply. A key being created or replaced (no prior state)
+// keeps an unknown value.
+type secretVersionFromState struct{}
+
+func (secretVersionFromState) Description(context.Context) string {
+	return "A key in state keeps the secret_version its creation time gives."
+}
+
+func (m secretVersionFromState) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (secretVersionFromState) PlanModifyInt64(ctx context.Context, req planmodifier.Int64Request, resp *planmodifier.Int64Response) {
+	if !req.PlanValue.IsUnknown() || req.State.Raw.IsNull() || !req.StateValue.IsNull() {
+		return
+	}
+	var created timestamp
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("created"), &created)...)
+	if v := secretVersionOf(created); !v.IsUnknown() {
+		resp.PlanValue = v
+	}
+}
+
+// upgradeAddingSecretVersion upgrades the state that a build before
+// secret_version wrote, whose attributes are the current ones but that one,
+// and fills it from created, so that nothing is planned for it. It is the
+// upgrader from the schema version before the one that adds
+// secret_version:
+//
+//	func (r *apiKeyResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+//		return map[int64]resource.StateUpgrader{N - 1: {StateUpgrader: r.upgradeAddingSecretVersion}}
+//	}
+//
+// An upgrader from an older version fills it with fillSecretVersion.
+func (r *apiKeyResource) upgradeAddingSecretVersion(ctx context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+	var sr resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sr)
+	typ := sr.Schema.Type().TerraformType(ctx)
+	raw, err := req.RawState.UnmarshalWithOpts(typ, tfprotov6.UnmarshalOpts{
+		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Could not upgrade the state of a Domain Trust API key",
+			"The state does not have the attributes of domaintrust_api_key: "+err.Error()+"; please report this bug.")
+		return
+	}
+	resp.State = tfsdk.State{Schema: sr.Schema, Raw: raw}
+	fillSecretVersion(ctx, &resp.State, &resp.Diagnostics)
+}
+
+// fillSecretVersion sets the secret_version of a key's upgraded state from
+// its created time where it is null; a key never read (created null) keeps
+// it null until Read fills both.
+func fillSecretVersion(ctx context.Context, state *tfsdk.State, diags *diag.Diagnostics) {
+	var version types.Int64
+	var created timestamp
+	getAttributes(ctx, state, diags, map[string]any{"secret_version": &version, "created": &created})
+	if diags.HasError() || !version.IsNull() {
+		return
+	}
+	if v := secretVersionOf(created); !v.IsUnknown() {
+		diags.Append(state.SetAttribute(ctx, path.Root("secret_version"), v)...)
+	}
+}
