@@ -65,8 +65,8 @@ func TestReleaseInstalls(t *testing.T) {
 }
 
 // releaseTargets are the platforms to build: RELEASE_TARGETS, or every
-// platform .goreleaser.yml builds when it is "all" or empty. They include this machine's, which the
-// CLIs install.
+// platform .goreleaser.yml builds when it is "all" or empty. They must
+// include this machine's, which the CLIs install.
 func releaseTargets(t *testing.T) []string {
 	t.Helper()
 	all := configTargets(t)
@@ -195,7 +195,11 @@ func buildRelease(t *testing.T, src string, keyring *Keyring, key Key) Files {
 	started := time.Now()
 	cmd := exec.CommandContext(t.Context(), "go", "tool", "-modfile="+goreleaserModfile, "goreleaser", "release", "--clean", "--skip=publish")
 	cmd.Dir = src
-	cmd.Env = append(os.Environ(), "GNUPGHOME="+keyring.Home(), "GPG_FINGERPRINT="+key.Fingerprint)
+	tmp := filepath.Join(filepath.Dir(src), "goreleaser-tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(os.Environ(), "GNUPGHOME="+keyring.Home(), "GPG_FINGERPRINT="+key.Fingerprint, "TMPDIR="+tmp)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("goreleaser release: %v\n%s", err, out)
