@@ -4,16 +4,11 @@ import (
 	"context"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // secret_version: a number that changes whenever the key is replaced, for
@@ -75,47 +70,5 @@ func (secretVersionFromState) PlanModifyInt64(ctx context.Context, req planmodif
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("created"), &created)...)
 	if v := secretVersionOf(created); !v.IsUnknown() {
 		resp.PlanValue = v
-	}
-}
-
-// upgradeAddingSecretVersion upgrades the state that a build before
-// secret_version wrote, whose attributes are the current ones but that one,
-// and fills it from created, so that nothing is planned for it. It is the
-// upgrader from the schema version before the one that adds
-// secret_version:
-//
-//	func (r *apiKeyResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
-//		return map[int64]resource.StateUpgrader{N - 1: {StateUpgrader: r.upgradeAddingSecretVersion}}
-//	}
-//
-// An upgrader from an older version fills it with fillSecretVersion.
-func (r *apiKeyResource) upgradeAddingSecretVersion(ctx context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
-	var sr resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &sr)
-	typ := sr.Schema.Type().TerraformType(ctx)
-	raw, err := req.RawState.UnmarshalWithOpts(typ, tfprotov6.UnmarshalOpts{
-		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
-	})
-	if err != nil {
-		resp.Diagnostics.AddError("Could not upgrade the state of a Domain Trust API key",
-			"The state does not have the attributes of domaintrust_api_key: "+err.Error()+"; please report this bug.")
-		return
-	}
-	resp.State = tfsdk.State{Schema: sr.Schema, Raw: raw}
-	fillSecretVersion(ctx, &resp.State, &resp.Diagnostics)
-}
-
-// fillSecretVersion sets the secret_version of a key's upgraded state from
-// its created time where it is null; a key never read (created null) keeps
-// it null until Read fills both.
-func fillSecretVersion(ctx context.Context, state *tfsdk.State, diags *diag.Diagnostics) {
-	var version types.Int64
-	var created timestamp
-	getAttributes(ctx, state, diags, map[string]any{"secret_version": &version, "created": &created})
-	if diags.HasError() || !version.IsNull() {
-		return
-	}
-	if v := secretVersionOf(created); !v.IsUnknown() {
-		diags.Append(state.SetAttribute(ctx, path.Root("secret_version"), v)...)
 	}
 }

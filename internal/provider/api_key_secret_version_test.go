@@ -4,18 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -153,70 +144,4 @@ func withoutStateAttribute(t *testing.T, raw, name string) string {
 		t.Fatalf("%s is still in the state file", name)
 	}
 	return string(out)
-}
-
-// TestUpgradeAddingSecretVersion: the state a build before secret_version
-// wrote (testdata/state/api_key_before_secret_version.json, the attributes
-// of a sealed key with rotation) upgrades to the current schema with every
-// attribute as it was and secret_version from created; a key never read,
-// whose created is null, keeps it null for Read to fill.
-func TestUpgradeAddingSecretVersion(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	fixture, err := os.ReadFile(filepath.Join("testdata", "state", "api_key_before_secret_version.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &apiKeyResource{}
-	var sr fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &sr)
-	typ := sr.Schema.Type().TerraformType(ctx)
-	upgrade := func(raw []byte) (upgraded, before tftypes.Value) {
-		t.Helper()
-		var resp fwresource.UpgradeStateResponse
-		req := fwresource.UpgradeStateRequest{RawState: &tfprotov6.RawState{JSON: raw}}
-		r.upgradeAddingSecretVersion(ctx, req, &resp)
-		if resp.Diagnostics.HasError() {
-			t.Fatal(resp.Diagnostics)
-		}
-		before, err := req.RawState.UnmarshalWithOpts(typ, tfprotov6.UnmarshalOpts{
-			ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp.State.Raw, before
-	}
-	// onlySecretVersionDiffers fails unless the two states differ in
-	// secret_version alone, and returns the upgraded one's.
-	onlySecretVersionDiffers := func(upgraded, before tftypes.Value) types.Int64 {
-		t.Helper()
-		diffs, err := upgraded.Diff(before)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range diffs {
-			if !d.Path.Equal(tftypes.NewAttributePath().WithAttributeName("secret_version")) && len(d.Path.Steps()) > 0 {
-				t.Errorf("the upgrade changed %s", d.Path)
-			}
-		}
-		var version types.Int64
-		state := tfsdk.State{Schema: sr.Schema, Raw: upgraded}
-		if diags := state.GetAttribute(ctx, path.Root("secret_version"), &version); diags.HasError() {
-			t.Fatal(diags)
-		}
-		return version
-	}
-
-	if got := onlySecretVersionDiffers(upgrade(fixture)); got.ValueInt64() != 1772355600 { // 2026-03-01T09:00:00Z
-		t.Errorf("secret_version %s, want 1772355600, the creation time", got)
-	}
-	var neverRead map[string]any
-	if err := json.Unmarshal(fixture, &neverRead); err != nil {
-		t.Fatal(err)
-	}
-	neverRead["created"] = nil
-	if got := onlySecretVersionDiffers(upgrade(mustJSON(t, neverRead))); !got.IsNull() {
-		t.Errorf("a key never read: secret_version %s, want null", got)
-	}
 }
