@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -48,19 +47,27 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() || !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
-	id := cfg.ID.ValueString()
-	key, err := d.data.getKey(ctx, id)
+	// Until Domain Trust answers a key by it, the id may be a secret pasted
+	// by mistake: no message repeats it (key_id_input.go).
+	id := unconfirmedID{value: cfg.ID.ValueString(), what: "id", at: path.Root("id")}
+	if diags := d.data.refusedAsSecret(id); diags != nil {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	ctx = id.maskedFor(ctx)
+	key, err := d.data.getKey(ctx, id.value)
 	if err != nil && d.data.provenNotFound(ctx, err) {
 		// The API answers 404 alike for a missing key and for another
 		// user's or organization's, so the message cannot say which.
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "API key not found",
-			fmt.Sprintf("Domain Trust has no API key with id %s that the provider's API key may see. The key may "+
-				"have been deleted, or it belongs to someone else: a member sees only their own keys, and an admin "+
-				"only those of their own organization.", id))
+			"Domain Trust has no API key with this id that the provider's API key may see. The key may have been "+
+				"deleted, it may have expired (Domain Trust may no longer show a key once it has expired), or it "+
+				"belongs to someone else: a member sees only their own keys, and an admin only those of their own "+
+				"organization.")
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(d.data.apiErrorDiagnostics(ctx, "read Domain Trust API key "+id, err)...)
+		resp.Diagnostics.Append(id.scrub(d.data.apiErrorDiagnostics(ctx, "read the Domain Trust API key", err))...)
 		return
 	}
 	state := apiKeyObjectOf(key)

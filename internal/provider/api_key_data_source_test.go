@@ -125,7 +125,7 @@ data "domaintrust_api_key" "test" {
   id = %q
 }
 `, tc.id),
-					ExpectError: regexp.MustCompile(`(?s)API key not found.*Domain Trust has no API key with id\s+` + tc.id),
+					ExpectError: regexp.MustCompile(`(?s)API key not found.*Domain Trust has no API key with\s+this\s+id`),
 				}},
 			})
 		})

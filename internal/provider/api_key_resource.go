@@ -217,15 +217,23 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A key just imported has never been read: its id is not confirmed yet.
+	imported := unconfirmedID{what: "import id"}
+	if state.Environment.IsNull() {
+		imported.value = state.ID.ValueString()
+		ctx = imported.maskedFor(ctx)
+	}
 	// What GET /keys/{id} answers, from a listing when one serves it
 	// (key_reader.go); a key missing from it is read on its own.
 	key, err := r.data.readManagedKey(ctx, state.ID.ValueString(), state.UserID.ValueString())
 	if err != nil && r.data.provenNotFound(ctx, err) {
-		tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		// A key just imported has never been read: Terraform itself says
-		// that the object to import does not exist.
+		// that the object to import does not exist, and its id, never
+		// confirmed by Domain Trust, may be a secret pasted by mistake
+		// (keyIDInput), so it is not repeated.
 		if !state.Environment.IsNull() {
-			resp.Diagnostics.AddWarning("API key deleted outside Terraform", deletedDetail(state))
+			tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+			r.data.warnKeyGone(ctx, state, req.State, &resp.Diagnostics)
 		}
 		resp.State.RemoveResource(ctx)
 		// The framework (v1.19) wants an identity even from a read that
@@ -234,7 +242,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "read Domain Trust API key "+state.ID.ValueString(), err)...)
+		resp.Diagnostics.Append(imported.scrub(r.data.apiErrorDiagnostics(ctx, "read Domain Trust API key "+state.ID.ValueString(), err))...)
 		return
 	}
 	if changes := driftOf(state, key); changes != "" {
@@ -282,6 +290,11 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 					state.ID.ValueString(), state.Description.ValueString()))
 			return
 		}
+		if err != nil && isUpdateRefused(err) {
+			resp.Diagnostics.Append(updateRefusedDiagnostics("update Domain Trust API key "+state.ID.ValueString(),
+				err, updateChanges(in))...)
+			return
+		}
 		if err != nil {
 			resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "update Domain Trust API key "+state.ID.ValueString(), err)...)
 			return
@@ -321,18 +334,25 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		}
 		id, what = fromIdentity.ValueString(), "import identity"
 	}
+	// Neither message repeats the id: until Domain Trust answers a key by
+	// it, it may be a secret pasted by mistake (key_id_input.go).
+	if diags := r.data.refusedAsSecret(unconfirmedID{value: id, what: what}); diags != nil {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
 	// The rule of the data source's id validator, so both take the same ids.
 	if problem := validators.CheckUUID(id, "a Domain Trust API key id"); problem != "" {
 		resp.Diagnostics.AddError("Invalid "+what,
-			fmt.Sprintf("%q is not a Domain Trust API key id: the %s %s. Import by the key's id as shown in the "+
-				"Domain Trust dashboard, by the domaintrust_api_keys data source or by terraform query.", id, what, problem))
+			fmt.Sprintf("The %s is not a Domain Trust API key id: it %s (the value is not repeated here, in case it "+
+				"is a secret). Import by the key's id as shown in the Domain Trust dashboard, by the "+
+				"domaintrust_api_keys data source or by terraform query.", what, problem))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	setKeyIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.AddWarning("Imported key has no secret value",
-		fmt.Sprintf("Domain Trust shows a key's secret value only once, when the key is created, so `key` of the "+
-			"imported key %s stays null, and so does `sealed_key` if the configuration sets `seal`. Everything else "+
+		fmt.Sprint("Domain Trust shows a key's secret value only once, when the key is created, so `key` of the "+
+			"imported key stays null, and so does `sealed_key` if the configuration sets `seal`. Everything else "+
 			"is managed as usual. If you need the value in Terraform, or sealed for its consumer, replace the key "+
-			"(terraform apply -replace=...) to mint a new one.", id))
+			"(terraform apply -replace=...) to mint a new one."))
 }

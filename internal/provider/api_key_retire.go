@@ -88,6 +88,10 @@ func retireKey(ctx context.Context, data *providerData, state apiKeyModel, windo
 			if data.provenNotFound(ctx, err) {
 				return
 			}
+			if isUpdateRefused(err) {
+				diags.Append(retireRefusedDiagnostics(state, key.Expiry)...)
+				return
+			}
 			diags.Append(data.apiErrorDiagnostics(ctx, "retire Domain Trust API key "+id, err)...)
 			return
 		}

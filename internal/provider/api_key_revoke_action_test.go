@@ -313,7 +313,7 @@ resource "terraform_data" "service" {
 		cli.write(config(unknownKeyID))
 		cli.mustRun("apply", "-auto-approve")
 		out := cli.mustRun("destroy", "-auto-approve")
-		expectOutput(t, out, "Warning: API key not found", "Domain Trust has no API key "+unknownKeyID, "Destroy complete! Resources: 1 destroyed.")
+		expectOutput(t, out, "Warning: API key not found", "Domain Trust has no API key with this id", "Destroy complete! Resources: 1 destroyed.")
 		if n := len(cli.stateInstances()); n != 0 {
 			t.Errorf("%d objects left in state after the destroy", n)
 		}

@@ -164,6 +164,7 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	data := newProviderData(c, p.clock, conf.Endpoint, p.keyListing)
+	data.secrets.add(conf.APIKey)
 	// One request per provider process, so that a wrong key or endpoint fails
 	// the plan rather than the apply.
 	if !skipCheck {

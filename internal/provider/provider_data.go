@@ -39,6 +39,9 @@ type providerData struct {
 	reader      *keyReader // domaintrust_api_key's reads (key_reader.go)
 	endpoint    string
 	proof       *endpointProof
+	// secrets are the secrets this process knows, so that none is taken
+	// for a key id (key_id_input.go).
+	secrets *knownSecrets
 }
 
 // newProviderData builds what Configure hands out; listing says when reads
@@ -52,6 +55,7 @@ func newProviderData(api keyAPI, clk clock.Clock, endpoint string, listing keyLi
 		reader:      reader,
 		endpoint:    endpoint,
 		proof:       newEndpointProof(api, endpoint),
+		secrets:     newKnownSecrets(),
 	}
 }
 
@@ -112,7 +116,11 @@ func (d *providerData) clientVersion() string { return d.terraformVersion }
 // create coordinator: whatever the lost request created is deleted before
 // the create is sent again.
 func (d *providerData) createKey(ctx context.Context, in client.CreateKeyInput) (*client.Key, error) {
-	return d.coordinator.create(ctx, d.api, in)
+	key, err := d.coordinator.create(ctx, d.api, in)
+	if err == nil {
+		d.secrets.add(key.Secret.Reveal())
+	}
+	return key, err
 }
 
 // readManagedKey reads a key domaintrust_api_key manages, owned by owner,
@@ -166,6 +174,9 @@ func (d *providerData) checkEndpoint(ctx context.Context) *endpointProblem {
 // wrong and what to do (api_errors.go). A 404 is judged by this provider
 // instance's endpoint proof.
 func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
+	if diags, ok := d.writeRefusalDiagnostics(ctx, action, err); ok {
+		return diags
+	}
 	var apiErr *client.Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
 		return describeAPIError(action, err, d.endpoint)
