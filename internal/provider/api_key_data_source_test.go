@@ -137,7 +137,7 @@ data "domaintrust_api_key" "test" {
 func TestDataSourceSchemas_haveNoSecret(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, ds := range []datasource.DataSource{&apiKeyDataSource{}, &apiKeysDataSource{}} {
+	for _, ds := range []datasource.DataSource{&apiKeyDataSource{}, &apiKeysDataSource{}, &currentUserDataSource{}} {
 		var meta datasource.MetadataResponse
 		ds.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "domaintrust"}, &meta)
 		var resp datasource.SchemaResponse

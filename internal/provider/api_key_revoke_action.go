@@ -87,7 +87,7 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 		resp.Diagnostics.Append(given.scrub(a.data.apiErrorDiagnostics(ctx, "revoke the Domain Trust API key", err))...)
 		return
 	case alreadyGone && cfg.AllowMissing.ValueBool():
-		progress("Domain Trust has no API key with the given id; nothing to revoke (allow_missing = true)")
+		progress("The Domain Trust API key with the given id does not exist; nothing to revoke (allow_missing = true)")
 		return
 	case alreadyGone:
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "API key not found",

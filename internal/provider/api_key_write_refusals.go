@@ -67,7 +67,7 @@ func (d *providerData) writeRefusalDiagnostics(ctx context.Context, action strin
 // only). An admin refused is another matter, left to describeAPIError.
 func (d *providerData) adminRoleDiagnostics(ctx context.Context, action string, apiErr *client.Error) (diag.Diagnostics, bool) {
 	who := "The provider's API key belongs to a user who is not an admin of the organization"
-	if u, err := d.api.CurrentUser(ctx); err == nil {
+	if u, err := d.currentUser(ctx); err == nil {
 		if u.Role == "admin" {
 			return nil, false
 		}

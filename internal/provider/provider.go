@@ -238,6 +238,7 @@ func (p *domainTrustProvider) DataSources(_ context.Context) []func() datasource
 	return []func() datasource.DataSource{
 		func() datasource.DataSource { return &apiKeyDataSource{} },
 		func() datasource.DataSource { return &apiKeysDataSource{} },
+		func() datasource.DataSource { return &currentUserDataSource{} },
 	}
 }
 

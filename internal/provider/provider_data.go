@@ -129,6 +129,11 @@ func (d *providerData) readManagedKey(ctx context.Context, id, owner string) (*c
 	return d.reader.read(ctx, id, owner)
 }
 
+// currentUser reads the user of the provider's API key (GET /user).
+func (d *providerData) currentUser(ctx context.Context) (*client.User, error) {
+	return d.api.CurrentUser(ctx)
+}
+
 // getKey reads any key with GET /keys/{id}.
 func (d *providerData) getKey(ctx context.Context, id string) (*client.Key, error) {
 	return d.api.GetKey(ctx, id)
