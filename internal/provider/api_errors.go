@@ -12,6 +12,7 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 )
 
 // How API errors become diagnostics: the words of every message a failed
@@ -114,9 +115,6 @@ type endpointProblem struct {
 	attribute path.Path // the provider attribute to fix
 	summary   string
 	detail    string
-	// temporary says that the problem may go away by itself (the API is
-	// down or busy, the network failed): it is not remembered.
-	temporary bool
 }
 
 // diagnostics reports the problem as one error. prefix says what could not
@@ -132,17 +130,25 @@ func (p *endpointProblem) diagnostics(prefix, context string) diag.Diagnostics {
 	return diags
 }
 
-// diagnoseEndpoint explains why GET /user did not prove endpoint.
-func diagnoseEndpoint(endpoint string, err error) *endpointProblem {
-	if client.IsUnauthorized(err) {
+// describeProofFailure explains why GET /user did not prove endpoint (nil
+// when it did).
+func describeProofFailure(endpoint string, f *keys.ProofFailure) *endpointProblem {
+	switch {
+	case f == nil:
+		return nil
+	case f.Kind == keys.KeyRejected:
 		return &endpointProblem{
 			attribute: path.Root("api_key"),
 			summary:   "the provider's API key was rejected",
 			detail:    unauthorizedDetail(endpoint),
 		}
-	}
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode >= 500 || apiErr.StatusCode == http.StatusTooManyRequests {
+	case f.Kind == keys.Interrupted:
+		return &endpointProblem{
+			attribute: path.Root("endpoint"),
+			summary:   "checking the endpoint was interrupted",
+			detail:    fmt.Sprintf("Checking the endpoint %s was interrupted (%v).", endpoint, f.Err),
+		}
+	case f.Kind == keys.Unavailable:
 		// No answer, an answer that is not a user, or retries spent on
 		// refusals: the endpoint may be right but unavailable.
 		return &endpointProblem{
@@ -151,9 +157,18 @@ func diagnoseEndpoint(endpoint string, err error) *endpointProblem {
 			detail: fmt.Sprintf("The provider checks that %s is the Domain Trust API by reading the user of its API "+
 				"key (GET /user), and that failed: %v\n\nCheck the provider's `endpoint` (or %s) and the network "+
 				"between Terraform and Domain Trust, or try again later if Domain Trust is down. To plan without "+
-				"any API request, set skip_credentials_validation = true.", endpoint, err, envEndpoint),
-			temporary: true,
+				"any API request, set skip_credentials_validation = true.", endpoint, f.Err, envEndpoint),
 		}
+	}
+	return notTheAPIProblem(endpoint, f.Err)
+}
+
+// notTheAPIProblem explains an answer to GET /user that the Domain Trust
+// API does not give.
+func notTheAPIProblem(endpoint string, err error) *endpointProblem {
+	var apiErr *client.Error
+	if !errors.As(err, &apiErr) {
+		apiErr = &client.Error{}
 	}
 	var hints []string
 	if !strings.HasSuffix(strings.TrimRight(endpointPath(endpoint), "/"), "/api") {

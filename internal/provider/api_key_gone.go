@@ -32,7 +32,7 @@ func (d *providerData) goneAfterExpiry(expiration timestamp) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	now := d.now()
-	if offset, known := d.api.ServerTimeOffset(); known && offset > 0 {
+	if offset, known := d.serverTimeOffset(); known && offset > 0 {
 		now = now.Add(offset)
 	}
 	return expiry, !expiry.After(now.Add(expiryTolerance))

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulatortest"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 )
 
@@ -183,8 +184,8 @@ func TestProtocolList_keyOnTwoPages(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
 	want := append([]string{env.boot.KeyID}, seedKeys(env, env.boot.UserID, "shifted", 150)...)
-	shifted := newShiftedListing(t)
-	env.wrap(shifted.middleware)
+	shifted := emulatortest.NewShiftedListing(t)
+	env.wrap(shifted.Middleware)
 	p := env.protocol(t)
 	for _, tc := range []struct {
 		name    string
@@ -195,9 +196,9 @@ func TestProtocolList_keyOnTwoPages(t *testing.T) {
 		{"limit on the second page", 120, 120},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := shifted.repeated()
+			before := shifted.Repeated()
 			ids := p.listedIDs(p.list(nil, false, tc.limit))
-			if shifted.repeated() == before {
+			if shifted.Repeated() == before {
 				t.Fatal("the listing did not shift: no key was sent twice")
 			}
 			if len(ids) != tc.results {

@@ -224,7 +224,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		ctx = imported.maskedFor(ctx)
 	}
 	// What GET /keys/{id} answers, from a listing when one serves it
-	// (key_reader.go); a key missing from it is read on its own.
+	// (internal/keys/key_reader.go); a key missing from it is read on its own.
 	key, err := r.data.readManagedKey(ctx, state.ID.ValueString(), state.UserID.ValueString())
 	if err != nil && r.data.provenNotFound(ctx, err) {
 		// A key just imported has never been read: Terraform itself says

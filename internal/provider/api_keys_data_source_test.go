@@ -26,6 +26,8 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulatortest"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 )
 
 // expectKeyIDs asserts the data source lists exactly these keys, in this
@@ -501,7 +503,7 @@ func TestAPIKeysDataSource_orderAndSecrets(t *testing.T) {
 	fake := &fakeAPI{keys: []client.Key{
 		key("c", t0), key("b", t0.Add(time.Second)), key("a", t0), key("0", t0.Add(-time.Second)),
 	}}
-	ds := &apiKeysDataSource{data: newProviderData(fake, clock.NewMock(), "https://domain-trust.example/api", defaultKeyListPolicy)}
+	ds := &apiKeysDataSource{data: newProviderData(fake, clock.NewMock(), "https://domain-trust.example/api", keys.DefaultListPolicy)}
 	got := readDataSourceState[apiKeysModel](t, ds, nil)
 	var ids []string
 	for _, k := range got.Keys {
@@ -524,14 +526,14 @@ func TestAPIKeysDataSource_keyOnTwoPages(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
 	want := append([]string{env.boot.KeyID}, seedKeys(env, env.boot.UserID, "shifted", 120)...)
-	shifted := newShiftedListing(t)
-	env.wrap(shifted.middleware)
-	ds := &apiKeysDataSource{data: listingData(t, env, defaultKeyListPolicy)}
+	shifted := emulatortest.NewShiftedListing(t)
+	env.wrap(shifted.Middleware)
+	ds := &apiKeysDataSource{data: env.providerData()}
 	var ids []string
 	for _, k := range readDataSourceState[apiKeysModel](t, ds, nil).Keys {
 		ids = append(ids, k.ID.ValueString())
 	}
-	if shifted.repeated() == 0 {
+	if shifted.Repeated() == 0 {
 		t.Fatal("the listing did not shift: no key was sent twice")
 	}
 	if len(ids) != len(want) {

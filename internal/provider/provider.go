@@ -23,6 +23,7 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 )
 
@@ -52,12 +53,12 @@ func WithClientConfig(adjust func(*client.Config)) Option {
 }
 
 // WithKeyListing changes when domaintrust_api_key's reads are served from a
-// listing (key_reader.go): from the threshold-th read of one owner's keys
+// listing (keys.ListPolicy): from the threshold-th read of one owner's keys
 // on (0: never), in pages of pageSize; tests use it to reach the listing
 // with few keys.
 func WithKeyListing(threshold, pageSize int) Option {
 	return func(p *domainTrustProvider) {
-		p.keyListing = keyListPolicy{threshold: threshold, pageSize: pageSize, maxHeld: defaultListMaxHeld}
+		p.keyListing = keys.ListPolicy{Threshold: threshold, PageSize: pageSize, MaxHeld: keys.DefaultListMaxHeld}
 	}
 }
 
@@ -65,7 +66,7 @@ type domainTrustProvider struct {
 	version      string
 	clock        clock.Clock
 	adjustClient func(*client.Config)
-	keyListing   keyListPolicy
+	keyListing   keys.ListPolicy
 }
 
 type providerModel struct {
@@ -80,7 +81,7 @@ type providerModel struct {
 // instance.
 func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		p := &domainTrustProvider{version: version, clock: clock.System{}, keyListing: defaultKeyListPolicy}
+		p := &domainTrustProvider{version: version, clock: clock.System{}, keyListing: keys.DefaultListPolicy}
 		for _, opt := range opts {
 			opt(p)
 		}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -97,8 +98,8 @@ func TestAccProvider_oneCheckPerProcess(t *testing.T) {
 	}
 	// The first reads are GETs, the rest come from one listing (key_reader.go).
 	gets := after.ByRoute["GET /keys/{id}"] - before.ByRoute["GET /keys/{id}"]
-	if lists := after.ByRoute["GET /keys"] - before.ByRoute["GET /keys"]; gets != defaultListThreshold-1 || lists != 1 {
-		t.Errorf("plan sent %d GET /keys/{id} and %d GET /keys, want %d and 1", gets, lists, defaultListThreshold-1)
+	if lists := after.ByRoute["GET /keys"] - before.ByRoute["GET /keys"]; gets != keys.DefaultListThreshold-1 || lists != 1 {
+		t.Errorf("plan sent %d GET /keys/{id} and %d GET /keys, want %d and 1", gets, lists, keys.DefaultListThreshold-1)
 	}
 	cli.mustRun("destroy", "-auto-approve")
 }

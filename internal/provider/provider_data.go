@@ -12,17 +12,17 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 )
 
 // providerData is what Configure hands to every resource, data source,
 // ephemeral resource, list resource and action of one provider instance,
 // and the only way the clock and the API reach them. They use its
-// operations, never its parts: a create goes through the create
-// coordinator, a managed key's read through the key reader, every write
-// through the write fence, and a 404 proves a key gone only from a proven
-// endpoint. The parts are read in this file only.
+// operations, never its parts: every key operation goes through the key
+// service (internal/keys), which creates, reads, writes and proves 404s;
+// this file words what it reports. The parts are read in this file only.
 //
-// It has one unconfigured shape: api is nil. So it is before Configure
+// It has one unconfigured shape: keys is nil. So it is before Configure
 // (providerDataFrom(nil): nothing is known yet), and when the provider block
 // depends on values unknown until apply (then it holds the clock and the
 // client's version). Every operation but now and clientVersion needs a
@@ -32,31 +32,17 @@ type providerData struct {
 	// terraformVersion is what the client reported at Configure.
 	terraformVersion string
 
-	// api is the API behind a writeFence: every create, update and delete
-	// through it ends the use of reader's earlier listings.
-	api         keyAPI
-	coordinator *createCoordinator
-	reader      *keyReader // domaintrust_api_key's reads (key_reader.go)
-	endpoint    string
-	proof       *endpointProof
+	keys     *keys.Service
+	endpoint string
 	// secrets are the secrets this process knows, so that none is taken
 	// for a key id (key_id_input.go).
 	secrets *knownSecrets
 }
 
-// newProviderData builds what Configure hands out; listing says when reads
-// are served from a listing (key_reader.go).
-func newProviderData(api keyAPI, clk clock.Clock, endpoint string, listing keyListPolicy) *providerData {
-	reader := newKeyReader(api, listing)
-	return &providerData{
-		clock:       clk,
-		api:         writeFence{keyAPI: api, reads: reader},
-		coordinator: newCreateCoordinator(clk),
-		reader:      reader,
-		endpoint:    endpoint,
-		proof:       newEndpointProof(api, endpoint),
-		secrets:     newKnownSecrets(),
-	}
+// newProviderData builds what Configure hands out; listing says when
+// managed keys' reads are served from a listing (keys.ListPolicy).
+func newProviderData(api keys.API, clk clock.Clock, endpoint string, listing keys.ListPolicy) *providerData {
+	return &providerData{clock: clk, keys: keys.New(api, clk, listing), endpoint: endpoint, secrets: newKnownSecrets()}
 }
 
 // unconfiguredData is what Configure hands out when the provider block
@@ -82,7 +68,7 @@ func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
 }
 
 // configured reports whether the provider can reach the API.
-func (d *providerData) configured() bool { return d.api != nil }
+func (d *providerData) configured() bool { return d.keys != nil }
 
 // requireConfigured reports whether data can reach the API, adding an error
 // when it cannot: that happens only when the provider block depends on
@@ -112,66 +98,63 @@ func (d *providerData) now() time.Time {
 // clientVersion is the Terraform version the client reported at Configure.
 func (d *providerData) clientVersion() string { return d.terraformVersion }
 
-// createKey creates a key. An answer lost on the way is made safe by the
-// create coordinator: whatever the lost request created is deleted before
-// the create is sent again.
+// createKey creates a key (keys.Service.Create), and remembers its secret
+// as one that is never a key id.
 func (d *providerData) createKey(ctx context.Context, in client.CreateKeyInput) (*client.Key, error) {
-	key, err := d.coordinator.create(ctx, d.api, in)
+	key, err := d.keys.Create(ctx, in)
 	if err == nil {
 		d.secrets.add(key.Secret.Reveal())
 	}
 	return key, err
 }
 
-// readManagedKey reads a key domaintrust_api_key manages, owned by owner,
-// from a listing when one serves it (key_reader.go).
+// readManagedKey reads a key domaintrust_api_key manages, owned by owner
+// (keys.Service.ReadManaged).
 func (d *providerData) readManagedKey(ctx context.Context, id, owner string) (*client.Key, error) {
-	return d.reader.read(ctx, id, owner)
+	return d.keys.ReadManaged(ctx, id, owner)
 }
 
 // currentUser reads the user of the provider's API key (GET /user).
 func (d *providerData) currentUser(ctx context.Context) (*client.User, error) {
-	return d.api.CurrentUser(ctx)
+	return d.keys.CurrentUser(ctx)
 }
+
+// serverTimeOffset is the API's clock minus ours, when an answer has told
+// it.
+func (d *providerData) serverTimeOffset() (time.Duration, bool) { return d.keys.ServerTimeOffset() }
 
 // getKey reads any key with GET /keys/{id}.
 func (d *providerData) getKey(ctx context.Context, id string) (*client.Key, error) {
-	return d.api.GetKey(ctx, id)
+	return d.keys.Get(ctx, id)
 }
 
 // updateKey changes a key's description or expiry.
 func (d *providerData) updateKey(ctx context.Context, id string, in client.UpdateKeyInput) (*client.Key, error) {
-	return d.api.UpdateKey(ctx, id, in)
+	return d.keys.Update(ctx, id, in)
 }
 
-// deleteKey deletes a key. A key proven not to exist counts as deleted:
-// alreadyGone says so. Any other error leaves the key as it was, as far as
-// the provider knows.
+// deleteKey deletes a key; alreadyGone says it was proven not to exist
+// (keys.Service.Delete).
 func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bool, err error) {
-	err = d.api.DeleteKey(ctx, id)
-	if err != nil && d.provenNotFound(ctx, err) {
-		return true, nil
-	}
-	return false, err
+	return d.keys.Delete(ctx, id)
 }
 
-// keyPages lists keys a page at a time, each key once (client.KeyPages).
+// keyPages lists keys a page at a time, each key once.
 func (d *providerData) keyPages(ctx context.Context, in client.ListKeysInput) iter.Seq2[*client.KeyPage, error] {
-	return client.KeyPages(ctx, d.api, in)
+	return d.keys.Pages(ctx, in)
 }
 
 // listKeys lists every key that matches in.
 func (d *providerData) listKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error) {
-	return d.api.ListKeys(ctx, in)
+	return d.keys.List(ctx, in)
 }
 
 // apiEndpoint is the API's base URL, for messages.
 func (d *providerData) apiEndpoint() string { return d.endpoint }
 
-// checkEndpoint proves the endpoint (endpoint_proof.go), or says what looks
-// wrong with it.
+// checkEndpoint proves the endpoint, or says what looks wrong with it.
 func (d *providerData) checkEndpoint(ctx context.Context) *endpointProblem {
-	return d.proof.check(ctx)
+	return describeProofFailure(d.endpoint, d.keys.CheckEndpoint(ctx))
 }
 
 // apiErrorDiagnostics explains err, an error of an API call made to do
@@ -199,13 +182,8 @@ func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKe
 }
 
 // provenNotFound reports whether err proves that what was asked for (a key,
-// a user) does not exist: a 404 problem document, from an endpoint proven in
-// this process to be the Domain Trust API (see endpoint_proof.go). Anything
-// else proves nothing, and the caller must leave state as it is.
+// a user) does not exist (keys.Service.ProvenNotFound). Anything else proves
+// nothing, and the caller must leave state as it is.
 func (d *providerData) provenNotFound(ctx context.Context, err error) bool {
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || apiErr.Body != client.BodyProblem {
-		return false
-	}
-	return d.checkEndpoint(ctx) == nil
+	return d.keys.ProvenNotFound(ctx, err)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -106,13 +107,13 @@ func TestDocumentedListingPolicy(t *testing.T) {
 	t.Parallel()
 	doc := providerPageTemplate(t)
 	for _, want := range []string{
-		fmt.Sprintf("A single `GET /keys` answers up to %s keys", thousands(defaultListPageSize)),
-		fmt.Sprintf("The first %d reads of one user's keys", defaultListThreshold-1),
-		fmt.Sprintf("The %s read lists that user's keys", ordinal(defaultListThreshold)),
-		fmt.Sprintf("in pages of %s and holding at most %s keys", thousands(defaultListPageSize), thousands(defaultListMaxHeld)),
+		fmt.Sprintf("A single `GET /keys` answers up to %s keys", thousands(keys.DefaultListPageSize)),
+		fmt.Sprintf("The first %d reads of one user's keys", keys.DefaultListThreshold-1),
+		fmt.Sprintf("The %s read lists that user's keys", ordinal(keys.DefaultListThreshold)),
+		fmt.Sprintf("in pages of %s and holding at most %s keys", thousands(keys.DefaultListPageSize), thousands(keys.DefaultListMaxHeld)),
 		// 500 or 1,000 keys fit one page: the GETs before the listing, the
 		// listing, and the credentials check.
-		fmt.Sprintf("A refresh of 500 or 1,000 keys thus costs about %d requests", defaultListThreshold-1+1+1),
+		fmt.Sprintf("A refresh of 500 or 1,000 keys thus costs about %d requests", keys.DefaultListThreshold-1+1+1),
 	} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("templates/index.md.tmpl lacks %q", want)

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +20,7 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulatortest"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -153,10 +155,34 @@ func testingKey(description string, expiry time.Time) emulator.KeySpec {
 	return emulator.KeySpec{Environment: "testing", Description: description, Expiry: expiry}
 }
 
+// seedKeys issues n testing keys of userID and returns their ids, oldest first.
+func seedKeys(env *testEnv, userID, prefix string, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		k, _ := env.issueKey(userID, testingKey(fmt.Sprintf("%s %d", prefix, i), env.clock.Now().Add(30*day)))
+		ids[i] = k.ID
+	}
+	return ids
+}
+
+// providerData is what Configure hands out for this environment, built
+// without Terraform, for tests that call a data source directly.
+func (e *testEnv) providerData() *providerData {
+	e.t.Helper()
+	cfg := client.DefaultConfig()
+	cfg.Endpoint, cfg.APIKey, cfg.Clock = e.endpoint, e.boot.APIKey, e.clock
+	fastRetries(&cfg)
+	c, err := client.New(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return newProviderData(c, e.clock, e.endpoint, keys.DefaultListPolicy)
+}
+
 // fakeAPI answers ListKeys, GetKey and CurrentUser from fixed data; other
 // calls panic through the nil embedded interface, which its tests never make.
 type fakeAPI struct {
-	keyAPI
+	keys.API
 	keys []client.Key
 }
 

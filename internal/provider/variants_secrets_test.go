@@ -15,6 +15,7 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 )
 
@@ -155,7 +156,7 @@ func TestCreatedSecretsAreKnown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := newProviderData(c, env.clock, env.endpoint, defaultKeyListPolicy)
+	data := newProviderData(c, env.clock, env.endpoint, keys.DefaultListPolicy)
 	key, err := data.createKey(context.Background(), client.CreateKeyInput{Environment: "testing", Expiry: env.clock.Now().Add(day)})
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +194,7 @@ resource "domaintrust_api_key" "test" {
 	cli.run("apply", "-auto-approve", "-no-color")
 
 	for name, extra := range map[string]string{
-		"import by another key's secret": fmt.Sprintf("import {\n  to = domaintrust_api_key.other\n  id = %q\n}\nresource \"domaintrust_api_key\" \"other\" {\n  environment = \"testing\"\n  expiration  = %q\n}\n", other, env.future(30*day)),
+		"import by another key's secret":       fmt.Sprintf("import {\n  to = domaintrust_api_key.other\n  id = %q\n}\nresource \"domaintrust_api_key\" \"other\" {\n  environment = \"testing\"\n  expiration  = %q\n}\n", other, env.future(30*day)),
 		"data source given the provider's key": fmt.Sprintf("data \"domaintrust_api_key\" \"own\" {\n  id = %q\n}\n", env.boot.APIKey),
 	} {
 		cli.write(config("uuid, renamed") + extra)

@@ -22,7 +22,7 @@ const (
 	latencyFactor        = 1.2
 	// refreshRequestBudget bounds the requests of one refresh, the
 	// credentials check included: the provider reads the first keys with a
-	// GET each and then lists them (internal/provider/key_reader.go).
+	// GET each and then lists them (internal/keys/key_reader.go).
 	refreshRequestBudget = 20
 )
 

@@ -1,11 +1,8 @@
-package provider
+package keys
 
 import (
 	"context"
-	"fmt"
 	"sync"
-
-	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 )
@@ -13,15 +10,15 @@ import (
 // A 404 is the only answer that makes the provider drop a key from state or
 // count it as deleted, and a wrong endpoint answers 404 to everything: a URL
 // without /api, a corporate proxy, a load balancer's default backend. So a
-// 404 counts as "this key does not exist" only once this provider process
-// has proven that its endpoint is the Domain Trust API and accepts its API
-// key, by one authenticated GET /user that answers a well-formed user.
+// 404 counts as "this key does not exist" only once this process has proven
+// that its endpoint is the Domain Trust API and accepts its API key, by one
+// authenticated GET /user that answers a well-formed user. The provider's
 // Configure proves it up front (unless skip_credentials_validation is set);
 // otherwise the first 404 does. A proof that failed for a reason that may
 // pass (the API down or busy, the network) is tried again at the next 404.
 
-// userAPI is the call that proves an endpoint.
-type userAPI interface {
+// UserAPI is the call that proves an endpoint.
+type UserAPI interface {
 	CurrentUser(ctx context.Context) (*client.User, error)
 }
 
@@ -31,39 +28,38 @@ type userAPI interface {
 // not remembered: the next 404 asks again. So a provider process sends one
 // GET /user while the API is well, and one per 404 while it is not.
 type endpointProof struct {
-	api      userAPI
-	endpoint string
+	api UserAPI
 	// waiting, when set (by tests), is called as a check starts to wait for
 	// another's request.
 	waiting func()
 
 	mu      sync.Mutex
 	settled bool
-	problem *endpointProblem // when settled: nil once proven
-	pending *proofRequest    // the GET /user in flight, if any
+	failure *ProofFailure // when settled: nil once proven
+	pending *proofRequest // the GET /user in flight, if any
 }
 
 // proofRequest is one GET /user, whose result every check that arrives
 // while it is out shares.
 type proofRequest struct {
 	done        chan struct{}
-	problem     *endpointProblem // set before done is closed
-	interrupted bool             // its sender's context ended: it proved nothing
+	failure     *ProofFailure // set before done is closed
+	interrupted bool          // its sender's context ended: it proved nothing
 }
 
-func newEndpointProof(api userAPI, endpoint string) *endpointProof {
-	return &endpointProof{api: api, endpoint: endpoint}
+func newEndpointProof(api UserAPI) *endpointProof {
+	return &endpointProof{api: api}
 }
 
 // check proves the endpoint, or says what looks wrong with it. Callers that
 // arrive while a request is out wait for its result (or for their own
 // context to end) rather than send their own.
-func (p *endpointProof) check(ctx context.Context) *endpointProblem {
+func (p *endpointProof) check(ctx context.Context) *ProofFailure {
 	for {
 		p.mu.Lock()
 		if p.settled {
 			p.mu.Unlock()
-			return p.problem
+			return p.failure
 		}
 		if req := p.pending; req != nil {
 			p.mu.Unlock()
@@ -75,9 +71,9 @@ func (p *endpointProof) check(ctx context.Context) *endpointProblem {
 				if req.interrupted {
 					continue // the sender gave up; ask again if ctx allows
 				}
-				return req.problem
+				return req.failure
 			case <-ctx.Done():
-				return p.interrupted(ctx)
+				return interrupted(ctx)
 			}
 		}
 		req := &proofRequest{done: make(chan struct{})}
@@ -88,7 +84,7 @@ func (p *endpointProof) check(ctx context.Context) *endpointProblem {
 }
 
 // send sends GET /user for req and records what it showed.
-func (p *endpointProof) send(ctx context.Context, req *proofRequest) *endpointProblem {
+func (p *endpointProof) send(ctx context.Context, req *proofRequest) *ProofFailure {
 	_, err := p.api.CurrentUser(ctx)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -96,26 +92,21 @@ func (p *endpointProof) send(ctx context.Context, req *proofRequest) *endpointPr
 	p.pending = nil
 	switch {
 	case err == nil:
-		p.settled, p.problem = true, nil
+		p.settled, p.failure = true, nil
 	case ctx.Err() != nil:
 		req.interrupted = true
-		return p.interrupted(ctx)
+		return interrupted(ctx)
 	default:
-		req.problem = diagnoseEndpoint(p.endpoint, err)
-		if !req.problem.temporary {
-			p.settled, p.problem = true, req.problem
+		req.failure = ClassifyProof(err)
+		if !req.failure.Temporary() {
+			p.settled, p.failure = true, req.failure
 		}
 	}
-	return req.problem
+	return req.failure
 }
 
-// interrupted is the problem of a check cut short by its caller's context:
+// interrupted is the failure of a check cut short by its caller's context:
 // it says nothing about the endpoint.
-func (p *endpointProof) interrupted(ctx context.Context) *endpointProblem {
-	return &endpointProblem{
-		attribute: path.Root("endpoint"),
-		summary:   "checking the endpoint was interrupted",
-		detail:    fmt.Sprintf("Checking the endpoint %s was interrupted (%v).", p.endpoint, ctx.Err()),
-		temporary: true,
-	}
+func interrupted(ctx context.Context) *ProofFailure {
+	return &ProofFailure{Kind: Interrupted, Err: ctx.Err()}
 }

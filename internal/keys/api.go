@@ -1,4 +1,4 @@
-package provider
+package keys
 
 import (
 	"context"
@@ -7,8 +7,9 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 )
 
-// keyAPI is what resources and data sources need from the Domain Trust API.
-type keyAPI interface {
+// API is what the key service needs from the Domain Trust API; *client.Client
+// is one.
+type API interface {
 	CreateKey(ctx context.Context, in client.CreateKeyInput) (*client.Key, error)
 	GetKey(ctx context.Context, id string) (*client.Key, error)
 	ListKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error)
@@ -18,5 +19,5 @@ type keyAPI interface {
 	// ServerTimeOffset is the server's clock minus ours, from the latest
 	// answer's Date header; reconciling a lost create needs it.
 	ServerTimeOffset() (time.Duration, bool)
-	userAPI
+	UserAPI
 }

@@ -1,4 +1,4 @@
-package provider
+package keys
 
 import (
 	"context"
@@ -7,14 +7,14 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 )
 
-// How domaintrust_api_key's Read reaches the API. A refresh reads every
+// How a managed key's read reaches the API (Service.ReadManaged). A refresh reads every
 // managed key, one Read RPC each, ten at a time: one GET /keys/{id} per key
 // is bound by the API's latency (N × latency / 10). GET /keys answers up to
 // 10,000 keys a request, so once enough reads of one owner's keys have
 // arrived in this provider process, their keys are listed once and the later
 // reads are served from that listing.
 //
-// The policy (keyListPolicy, whose defaults follow), also documented on the
+// The policy (ListPolicy, whose defaults follow), also documented on the
 // provider page (templates/index.md.tmpl; TestDocumentedListingPolicy keeps
 // its numbers those of the defaults):
 //   - The first threshold-1 reads of an owner's keys (in this process, since
@@ -26,7 +26,7 @@ import (
 //   - A key in the listing is served from it once; a key not in it (deleted,
 //     created since, owned by someone else, or on a page after the listing
 //     stopped at maxHeld) is read with GET /keys/{id} as before, so a 404
-//     still needs its proof (provenNotFound) before a key leaves state.
+//     still needs its proof (Service.ProvenNotFound) before a key leaves state.
 //   - Any create, update or delete in the process (writeFence) ends the use
 //     of every listing begun before it ended; none is begun while one is in
 //     flight.
@@ -36,29 +36,30 @@ import (
 //     it to maxHeld keys (with the defaults, at most two full pages), and a
 //     key leaves it once it has served its read.
 const (
-	// defaultListThreshold: at most 15 GETs before the listing, so a refresh
+	// DefaultListThreshold: at most 15 GETs before the listing, so a refresh
 	// costs at most 15 + the listing's pages + the credentials check, and
 	// configurations of up to 15 keys per owner never list.
-	defaultListThreshold = 16
-	// defaultListPageSize is the API's largest page (CONTRACT.md).
-	defaultListPageSize = 10000
-	// defaultListMaxHeld bounds a listing's memory (a held key is a few
+	DefaultListThreshold = 16
+	// DefaultListPageSize is the API's largest page (CONTRACT.md).
+	DefaultListPageSize = 10000
+	// DefaultListMaxHeld bounds a listing's memory (a held key is a few
 	// hundred bytes) and its download: two full pages.
-	defaultListMaxHeld = 20000
+	DefaultListMaxHeld = 20000
 )
 
-// keyListPolicy says when a listing serves reads; tests shrink it
-// (WithKeyListing) to reach its paths with few keys.
-type keyListPolicy struct {
-	threshold int // reads of one owner's keys that start a listing; 0 never lists
-	pageSize  int
-	maxHeld   int
+// ListPolicy says when a listing serves reads; tests shrink it (the
+// provider's WithKeyListing) to reach its paths with few keys.
+type ListPolicy struct {
+	Threshold int // reads of one owner's keys that start a listing; 0 never lists
+	PageSize  int
+	MaxHeld   int
 }
 
-var defaultKeyListPolicy = keyListPolicy{
-	threshold: defaultListThreshold,
-	pageSize:  defaultListPageSize,
-	maxHeld:   defaultListMaxHeld,
+// DefaultListPolicy is the policy the provider uses.
+var DefaultListPolicy = ListPolicy{
+	Threshold: DefaultListThreshold,
+	PageSize:  DefaultListPageSize,
+	MaxHeld:   DefaultListMaxHeld,
 }
 
 // keyPageAPI is what the reader needs from the API.
@@ -67,11 +68,11 @@ type keyPageAPI interface {
 	ListKeysPage(ctx context.Context, in client.ListKeysInput, pageToken string) (*client.KeyPage, error)
 }
 
-// keyReader serves domaintrust_api_key's reads of one provider instance.
-// Data sources and the ephemeral resource keep their own reads.
+// keyReader serves the managed keys' reads of one Service (one provider
+// instance). Data sources and the ephemeral resource keep their own reads.
 type keyReader struct {
 	api    keyPageAPI
-	policy keyListPolicy
+	policy ListPolicy
 
 	mu sync.Mutex
 	// generation changes when a write begins and when it ends; a listing
@@ -95,7 +96,7 @@ type keyListing struct {
 	keys       map[string]client.Key
 }
 
-func newKeyReader(api keyPageAPI, policy keyListPolicy) *keyReader {
+func newKeyReader(api keyPageAPI, policy ListPolicy) *keyReader {
 	return &keyReader{api: api, policy: policy, owners: map[string]*ownerReads{}}
 }
 
@@ -117,7 +118,7 @@ func (r *keyReader) read(ctx context.Context, id, owner string) (*client.Key, er
 // listingFor counts a read of owner's keys and returns the listing that may
 // serve it, if any; start says the caller is the read that must run it.
 func (r *keyReader) listingFor(owner string) (l *keyListing, start bool) {
-	if owner == "" || r.policy.threshold <= 0 {
+	if owner == "" || r.policy.Threshold <= 0 {
 		return nil, false
 	}
 	r.mu.Lock()
@@ -131,7 +132,7 @@ func (r *keyReader) listingFor(owner string) (l *keyListing, start bool) {
 		r.owners[owner] = o
 	}
 	o.reads++
-	if o.listing == nil && o.reads >= r.policy.threshold {
+	if o.listing == nil && o.reads >= r.policy.Threshold {
 		o.listing = &keyListing{generation: r.generation, done: make(chan struct{})}
 		return o.listing, true
 	}
@@ -173,7 +174,7 @@ func (r *keyReader) list(ctx context.Context, owner string, l *keyListing) {
 }
 
 func (r *keyReader) stream(ctx context.Context, owner string) map[string]client.Key {
-	in := client.ListKeysInput{UserID: owner, IncludeAutoGenerated: true, Limit: r.policy.pageSize}
+	in := client.ListKeysInput{UserID: owner, IncludeAutoGenerated: true, Limit: r.policy.PageSize}
 	// By id, for take to look a key up. KeyPages yields each key once, so
 	// len(keys) is the number of keys held, which maxHeld bounds.
 	keys := map[string]client.Key{}
@@ -188,7 +189,7 @@ func (r *keyReader) stream(ctx context.Context, owner string) map[string]client.
 				keys[k.ID] = k
 			}
 		}
-		if len(keys) >= r.policy.maxHeld {
+		if len(keys) >= r.policy.MaxHeld {
 			break
 		}
 	}
@@ -218,27 +219,27 @@ func (r *keyReader) newGeneration() {
 	clear(r.owners)
 }
 
-// writeFence is the API as providerData hands it out: every write through
-// it, from any resource, ends the use of earlier listings.
+// writeFence is the API as the Service uses it: every write through it,
+// from any caller, ends the use of earlier listings.
 type writeFence struct {
-	keyAPI
+	API
 	reads *keyReader
 }
 
 func (f writeFence) CreateKey(ctx context.Context, in client.CreateKeyInput) (*client.Key, error) {
 	f.reads.beginWrite()
 	defer f.reads.endWrite()
-	return f.keyAPI.CreateKey(ctx, in)
+	return f.API.CreateKey(ctx, in)
 }
 
 func (f writeFence) UpdateKey(ctx context.Context, id string, in client.UpdateKeyInput) (*client.Key, error) {
 	f.reads.beginWrite()
 	defer f.reads.endWrite()
-	return f.keyAPI.UpdateKey(ctx, id, in)
+	return f.API.UpdateKey(ctx, id, in)
 }
 
 func (f writeFence) DeleteKey(ctx context.Context, id string) error {
 	f.reads.beginWrite()
 	defer f.reads.endWrite()
-	return f.keyAPI.DeleteKey(ctx, id)
+	return f.API.DeleteKey(ctx, id)
 }

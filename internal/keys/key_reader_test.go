@@ -1,4 +1,4 @@
-package provider
+package keys
 
 import (
 	"context"
@@ -17,32 +17,8 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulatortest"
 )
 
-// listingData is the provider data of one provider instance against env,
-// with policy deciding when reads are served from a listing.
-func listingData(t *testing.T, env *testEnv, policy keyListPolicy) *providerData {
-	t.Helper()
-	cfg := client.DefaultConfig()
-	cfg.Endpoint, cfg.APIKey, cfg.Clock = env.endpoint, env.boot.APIKey, env.clock
-	fastRetries(&cfg)
-	c, err := client.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newProviderData(c, env.clock, env.endpoint, policy)
-}
-
-// seedKeys issues n testing keys of userID and returns their ids, oldest first.
-func seedKeys(env *testEnv, userID, prefix string, n int) []string {
-	ids := make([]string, n)
-	for i := range ids {
-		k, _ := env.issueKey(userID, testingKey(fmt.Sprintf("%s %d", prefix, i), env.clock.Now().Add(30*day)))
-		ids[i] = k.ID
-	}
-	return ids
-}
-
 // listFromFirstRead lists an owner's keys, in one page, at the first read.
-var listFromFirstRead = keyListPolicy{threshold: 1, pageSize: 100, maxHeld: 1000}
+var listFromFirstRead = ListPolicy{Threshold: 1, PageSize: 100, MaxHeld: 1000}
 
 // readTenAtATime calls read for each of ids from ten goroutines, as
 // Terraform refreshes (its default -parallelism), and returns once all have
@@ -68,12 +44,12 @@ func readTenAtATime(ids []string, read func(id string)) {
 // fails at the first error, and fails unless together the reads cost gets
 // GET /keys/{id} and lists GET /keys pages (why says why those). It returns
 // what the reads gave.
-func readEachCosting(t *testing.T, env *testEnv, data *providerData, ids []string, gets, lists int64, why string) map[string]client.Key {
+func readEachCosting(t *testing.T, env *testEnv, data *Service, ids []string, gets, lists int64, why string) map[string]client.Key {
 	t.Helper()
 	count := env.countRequests()
 	got := map[string]client.Key{}
 	for _, id := range ids {
-		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
+		k, err := data.ReadManaged(context.Background(), id, env.boot.UserID)
 		if err != nil {
 			t.Fatalf("read %s: %v", id, err)
 		}
@@ -87,12 +63,12 @@ func readEachCosting(t *testing.T, env *testEnv, data *providerData, ids []strin
 
 // checkReadEachAsGet is readEachCosting, and fails unless each read gave
 // what GET /keys/{id} answers.
-func checkReadEachAsGet(t *testing.T, env *testEnv, data *providerData, ids []string, gets, lists int64, why string) {
+func checkReadEachAsGet(t *testing.T, env *testEnv, data *Service, ids []string, gets, lists int64, why string) {
 	t.Helper()
 	got := readEachCosting(t, env, data, ids, gets, lists, why)
 	want := map[string]client.Key{}
 	for _, id := range ids {
-		k, err := data.getKey(context.Background(), id)
+		k, err := data.Get(context.Background(), id)
 		if err != nil {
 			t.Fatalf("GET %s: %v", id, err)
 		}
@@ -114,9 +90,9 @@ func getsAndLists(count *emulatortest.Counter) (gets, lists int64) {
 // it and every later read, with exactly what GET /keys/{id} answers.
 func TestKeyReader_listingSpansPagesAndGivesWhatGetGives(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	env := newTestEnv(t)
 	ids := seedKeys(env, env.boot.UserID, "paged", 30)
-	data := listingData(t, env, keyListPolicy{threshold: 5, pageSize: 7, maxHeld: 1000})
+	data := listingService(t, env, ListPolicy{Threshold: 5, PageSize: 7, MaxHeld: 1000})
 
 	checkReadEachAsGet(t, env, data, ids, 4, 5,
 		"the reads before the threshold, and 30 keys and the bootstrap key in pages of seven")
@@ -127,15 +103,15 @@ func TestKeyReader_listingSpansPagesAndGivesWhatGetGives(t *testing.T) {
 // answers: the reader relies on the client's rule (client.KeyPages).
 func TestKeyReader_keyOnTwoPages(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	env := newTestEnv(t)
 	ids := seedKeys(env, env.boot.UserID, "shifted", 12)
-	shifted := newShiftedListing(t)
-	env.wrap(shifted.middleware)
-	data := listingData(t, env, keyListPolicy{threshold: 2, pageSize: 5, maxHeld: 1000})
+	shifted := emulatortest.NewShiftedListing(t)
+	env.wrap(shifted.Middleware)
+	data := listingService(t, env, ListPolicy{Threshold: 2, PageSize: 5, MaxHeld: 1000})
 
 	checkReadEachAsGet(t, env, data, ids, 1, 3,
 		"the read before the threshold, and 12 keys and the bootstrap key in pages of five")
-	if shifted.repeated() == 0 {
+	if shifted.Repeated() == 0 {
 		t.Fatal("the listing did not shift: no key was sent twice")
 	}
 }
@@ -144,9 +120,9 @@ func TestKeyReader_keyOnTwoPages(t *testing.T) {
 // are ten GETs and no listing, with the provider's own policy.
 func TestKeyReader_fewReadsNeverList(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	env := newTestEnv(t)
 	ids := seedKeys(env, env.boot.UserID, "account", 5000)
-	data := listingData(t, env, defaultKeyListPolicy)
+	data := listingService(t, env, DefaultListPolicy)
 
 	readEachCosting(t, env, data, ids[2000:2010], 10, 0, "ten reads stay below the threshold")
 }
@@ -156,16 +132,16 @@ func TestKeyReader_fewReadsNeverList(t *testing.T) {
 // deleted is a 404 that the provider proves before it forgets the key.
 func TestKeyReader_keyMissingFromListingIsReadOnItsOwn(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	env := newTestEnv(t)
 	ids := seedKeys(env, env.boot.UserID, "listed", 3)
-	data := listingData(t, env, listFromFirstRead)
+	data := listingService(t, env, listFromFirstRead)
 	ctx := context.Background()
 	if err := env.emu.DeleteKeyOutOfBand(ids[1]); err != nil {
 		t.Fatal(err)
 	}
 
 	count := env.countRequests()
-	if _, err := data.readManagedKey(ctx, ids[0], env.boot.UserID); err != nil {
+	if _, err := data.ReadManaged(ctx, ids[0], env.boot.UserID); err != nil {
 		t.Fatal(err)
 	}
 	if gets, lists := getsAndLists(count); gets != 0 || lists != 1 {
@@ -173,12 +149,12 @@ func TestKeyReader_keyMissingFromListingIsReadOnItsOwn(t *testing.T) {
 	}
 
 	later := seedKeys(env, env.boot.UserID, "created since", 1)[0]
-	k, err := data.readManagedKey(ctx, later, env.boot.UserID)
+	k, err := data.ReadManaged(ctx, later, env.boot.UserID)
 	if err != nil || k.ID != later || k.Description != "created since 0" {
 		t.Fatalf("a key created after the listing: %+v, %v", k, err)
 	}
-	_, err = data.readManagedKey(ctx, ids[1], env.boot.UserID)
-	if err == nil || !data.provenNotFound(ctx, err) {
+	_, err = data.ReadManaged(ctx, ids[1], env.boot.UserID)
+	if err == nil || !data.ProvenNotFound(ctx, err) {
 		t.Fatalf("a deleted key: %v, want a proven 404", err)
 	}
 	if gets, lists := getsAndLists(count); gets != 2 || lists != 1 {
@@ -186,23 +162,22 @@ func TestKeyReader_keyMissingFromListingIsReadOnItsOwn(t *testing.T) {
 	}
 }
 
-// TestKeyReader_writeEndsListing: after a write through the provider data's
-// API, a read gets the key as it is now, not as the listing saw it.
+// TestKeyReader_writeEndsListing: after a write through the service, a read gets the key as it is now, not as the listing saw it.
 func TestKeyReader_writeEndsListing(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	env := newTestEnv(t)
 	ids := seedKeys(env, env.boot.UserID, "before", 3)
-	data := listingData(t, env, listFromFirstRead)
+	data := listingService(t, env, listFromFirstRead)
 	ctx := context.Background()
 
-	if _, err := data.readManagedKey(ctx, ids[0], env.boot.UserID); err != nil {
+	if _, err := data.ReadManaged(ctx, ids[0], env.boot.UserID); err != nil {
 		t.Fatal(err)
 	}
 	after := "after the write"
-	if _, err := data.updateKey(ctx, ids[1], client.UpdateKeyInput{Description: &after}); err != nil {
+	if _, err := data.Update(ctx, ids[1], client.UpdateKeyInput{Description: &after}); err != nil {
 		t.Fatal(err)
 	}
-	k, err := data.readManagedKey(ctx, ids[1], env.boot.UserID)
+	k, err := data.ReadManaged(ctx, ids[1], env.boot.UserID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,21 +190,21 @@ func TestKeyReader_writeEndsListing(t *testing.T) {
 // serves nothing, even though its answer came after the write.
 func TestKeyReader_writeDuringListingEndsIt(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	env := newTestEnv(t)
 	ids := seedKeys(env, env.boot.UserID, "overlap", 4)
-	var data *providerData
+	var data *Service
 	var once sync.Once
 	env.hook(func(r *http.Request) {
 		if r.Method == http.MethodGet && r.URL.Path == "/api/keys" {
 			once.Do(func() {
 				d := "written while listing"
-				if _, err := data.updateKey(r.Context(), ids[3], client.UpdateKeyInput{Description: &d}); err != nil {
+				if _, err := data.Update(r.Context(), ids[3], client.UpdateKeyInput{Description: &d}); err != nil {
 					t.Errorf("update: %v", err)
 				}
 			})
 		}
 	})
-	data = listingData(t, env, listFromFirstRead)
+	data = listingService(t, env, listFromFirstRead)
 
 	// The first read's listing overlapped the write; the next read starts a
 	// listing of the new generation, which serves the third.
@@ -240,7 +215,7 @@ func TestKeyReader_writeDuringListingEndsIt(t *testing.T) {
 // user's keys list that user's keys (userID=...), and their own keys their own.
 func TestKeyReader_otherUsersKeysUseTheirFilter(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	env := newTestEnv(t)
 	member := env.addUser(env.boot.OrganizationID, "member@example.com", emulator.RoleMember)
 	theirs := seedKeys(env, member, "theirs", 3)
 	mine := seedKeys(env, env.boot.UserID, "mine", 3)
@@ -253,12 +228,12 @@ func TestKeyReader_otherUsersKeysUseTheirFilter(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	data := listingData(t, env, listFromFirstRead)
+	data := listingService(t, env, listFromFirstRead)
 
 	count := env.countRequests()
 	for i := range theirs {
 		for _, c := range []struct{ id, owner string }{{theirs[i], member}, {mine[i], env.boot.UserID}} {
-			k, err := data.readManagedKey(context.Background(), c.id, c.owner)
+			k, err := data.ReadManaged(context.Background(), c.id, c.owner)
 			if err != nil || k.ID != c.id || k.UserID != c.owner {
 				t.Fatalf("read %s of %s: %+v, %v", c.id, c.owner, k, err)
 			}
@@ -279,7 +254,7 @@ func TestKeyReader_otherUsersKeysUseTheirFilter(t *testing.T) {
 // owner is not listed again: the reads fall back to GETs.
 func TestKeyReader_interruptedListingIsDropped(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	env := newTestEnv(t)
 	ids := seedKeys(env, env.boot.UserID, "interrupted", 6)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -288,9 +263,9 @@ func TestKeyReader_interruptedListingIsDropped(t *testing.T) {
 			cancel() // Terraform interrupted while the second page was on its way
 		}
 	})
-	data := listingData(t, env, keyListPolicy{threshold: 1, pageSize: 2, maxHeld: 1000})
+	data := listingService(t, env, ListPolicy{Threshold: 1, PageSize: 2, MaxHeld: 1000})
 
-	if _, err := data.readManagedKey(ctx, ids[0], env.boot.UserID); err == nil {
+	if _, err := data.ReadManaged(ctx, ids[0], env.boot.UserID); err == nil {
 		t.Fatal("the interrupted read succeeded")
 	}
 	checkReadEachAsGet(t, env, data, ids, 6, 0, "after the interruption, every read is a GET")
@@ -301,14 +276,14 @@ func TestKeyReader_interruptedListingIsDropped(t *testing.T) {
 // starting their own, and get their own keys.
 func TestKeyReader_concurrentReadsShareOneListing(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	env := newTestEnv(t)
 	ids := seedKeys(env, env.boot.UserID, "parallel", 60)
-	data := listingData(t, env, keyListPolicy{threshold: 5, pageSize: 25, maxHeld: 1000})
+	data := listingService(t, env, ListPolicy{Threshold: 5, PageSize: 25, MaxHeld: 1000})
 
 	count := env.countRequests()
 	var wrong atomic.Int32
 	readTenAtATime(ids, func(id string) {
-		k, err := data.readManagedKey(context.Background(), id, env.boot.UserID)
+		k, err := data.ReadManaged(context.Background(), id, env.boot.UserID)
 		if err != nil || k.ID != id {
 			wrong.Add(1)
 		}
@@ -330,18 +305,18 @@ func TestKeyReader_requestsPerRefresh(t *testing.T) {
 	for _, n := range []int{500, 1000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnv(t, false)
+			env := newTestEnv(t)
 			ids := seedKeys(env, env.boot.UserID, "refresh", n)
-			data := listingData(t, env, defaultKeyListPolicy)
+			data := listingService(t, env, DefaultListPolicy)
 			count := env.countRequests()
 			readTenAtATime(ids, func(id string) {
-				if k, err := data.readManagedKey(context.Background(), id, env.boot.UserID); err != nil || k.ID != id {
+				if k, err := data.ReadManaged(context.Background(), id, env.boot.UserID); err != nil || k.ID != id {
 					t.Errorf("read %s: %v", id, err)
 				}
 			})
 			gets, lists := getsAndLists(count)
-			if gets != defaultListThreshold-1 || lists != 1 || gets+lists+1 > 20 {
-				t.Errorf("%d keys: %d GETs and %d listings, want %d and 1", n, gets, lists, defaultListThreshold-1)
+			if gets != DefaultListThreshold-1 || lists != 1 || gets+lists+1 > 20 {
+				t.Errorf("%d keys: %d GETs and %d listings, want %d and 1", n, gets, lists, DefaultListThreshold-1)
 			}
 		})
 	}
@@ -351,7 +326,7 @@ func TestKeyReader_requestsPerRefresh(t *testing.T) {
 // when its context ends, without waiting for the listing.
 func TestKeyReader_waitHonoursContext(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t, false)
+	env := newTestEnv(t)
 	ids := seedKeys(env, env.boot.UserID, "waiting", 2)
 	release := make(chan struct{})
 	listing := make(chan struct{})
@@ -361,17 +336,17 @@ func TestKeyReader_waitHonoursContext(t *testing.T) {
 			<-release
 		}
 	})
-	data := listingData(t, env, listFromFirstRead)
+	data := listingService(t, env, listFromFirstRead)
 
 	first := make(chan error, 1)
 	go func() {
-		_, err := data.readManagedKey(context.Background(), ids[0], env.boot.UserID)
+		_, err := data.ReadManaged(context.Background(), ids[0], env.boot.UserID)
 		first <- err
 	}()
 	<-listing
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := data.readManagedKey(ctx, ids[1], env.boot.UserID); !errors.Is(err, context.Canceled) {
+	if _, err := data.ReadManaged(ctx, ids[1], env.boot.UserID); !errors.Is(err, context.Canceled) {
 		t.Errorf("a read whose context ended while waiting: %v, want context.Canceled", err)
 	}
 	close(release)
@@ -380,25 +355,25 @@ func TestKeyReader_waitHonoursContext(t *testing.T) {
 	}
 }
 
-// TestWriteFence_coversEveryWrite: every method of keyAPI is known here as a
+// TestWriteFence_coversEveryWrite: every method of API is known here as a
 // read or a write, and writeFence brackets each write (a method only
 // promoted from the embedded API would let a write leave listings in use).
-// A method added to keyAPI fails this test until it is classified.
+// A method added to API fails this test until it is classified.
 func TestWriteFence_coversEveryWrite(t *testing.T) {
 	t.Parallel()
 	reads := []string{"CurrentUser", "GetKey", "ListKeys", "ListKeysPage", "ServerTimeOffset"}
 	writes := []string{"CreateKey", "DeleteKey", "UpdateKey"}
-	api := reflect.TypeFor[keyAPI]()
+	api := reflect.TypeFor[API]()
 	for i := range api.NumMethod() {
 		name := api.Method(i).Name
 		if slices.Contains(reads, name) {
 			continue
 		}
 		if !slices.Contains(writes, name) {
-			t.Errorf("keyAPI.%s is neither a read nor a write here: if it changes keys, override it in writeFence", name)
+			t.Errorf("API.%s is neither a read nor a write here: if it changes keys, override it in writeFence", name)
 			continue
 		}
-		reader := newKeyReader(nil, defaultKeyListPolicy)
+		reader := newKeyReader(nil, DefaultListPolicy)
 		method := reflect.ValueOf(writeFence{reads: reader}).MethodByName(name)
 		args := make([]reflect.Value, method.Type().NumIn())
 		for j := range args {
@@ -419,7 +394,7 @@ func TestWriteFence_coversEveryWrite(t *testing.T) {
 // BenchmarkKeyReader_refresh measures where listing starts to pay: a refresh
 // of M managed keys, read ten at a time as Terraform does, in an account of
 // 5,000 keys behind 50 ms of latency, with GETs only and with the provider's
-// policy. go test -run '^$' -bench KeyReader -benchtime 3x ./internal/provider/
+// policy. go test -run '^$' -bench KeyReader -benchtime 3x ./internal/keys/
 func BenchmarkKeyReader_refresh(b *testing.B) {
 	const account, latency = 5000, 50 * time.Millisecond
 	emu := emulatortest.Start(b, emulatortest.Options{Emulator: emulator.Options{Latency: latency}})
@@ -441,8 +416,8 @@ func BenchmarkKeyReader_refresh(b *testing.B) {
 	for _, m := range []int{10, 16, 20, 30, 50, 100, 500} {
 		for _, p := range []struct {
 			name   string
-			policy keyListPolicy
-		}{{"gets", keyListPolicy{}}, {"policy", defaultKeyListPolicy}} {
+			policy ListPolicy
+		}{{"gets", ListPolicy{}}, {"policy", DefaultListPolicy}} {
 			b.Run(fmt.Sprintf("managed=%d/%s", m, p.name), func(b *testing.B) {
 				count := emu.Count()
 				for b.Loop() {
