@@ -128,3 +128,20 @@ func TestProtocolVariantNoKeyPaging_list(t *testing.T) {
 		})
 	}
 }
+
+// TestProtocolVariantExpiredHidden_listings: under expired-hidden,
+// terraform query and the domaintrust_api_keys data source list the live
+// keys, and an expired key is simply absent.
+func TestProtocolVariantExpiredHidden_listings(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false, withVariants(emulator.VariantExpiredHidden))
+	live := append([]string{env.boot.KeyID}, seedKeys(env, env.boot.UserID, "live", 3)...)
+	expired, _ := env.issueKey(env.boot.UserID, testingKey("expired", env.clock.Now().Add(-day)))
+	p := env.protocol(t)
+	ids := p.listedIDs(p.list(nil, false, 0))
+	sameIDs(t, "terraform query", ids, live...)
+	if slices.Contains(ids, expired.ID) {
+		t.Error("the expired key was listed")
+	}
+	p.requireNoErrors("data source", p.readDataSource("domaintrust_api_keys", nil))
+}

@@ -40,27 +40,7 @@ func TestAccVariantExpiredHidden(t *testing.T) {
 	env := newTestEnv(t, false, withVariants(emulator.VariantExpiredHidden))
 	cli := newTFCLI(t, env)
 	fixed := env.future(2 * day)
-	config := func(expiration string) string {
-		return env.providerBlock() + fmt.Sprintf(`
-resource "domaintrust_api_key" "fixed" {
-  environment = "testing"
-  description = "fixed"
-  expiration  = %q
-}
-
-resource "domaintrust_api_key" "rotating" {
-  environment = "testing"
-  description = "rotating"
-  rotation = {
-    period        = "72h"
-    rotate_before = "24h"
-  }
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-`, expiration)
-	}
+	config := func(expiration string) string { return fixedAndRotatingConfig(env, expiration) }
 	cli.write(config(fixed))
 	cli.mustRun("apply", "-auto-approve")
 	fixedID := cli.stateInstance("domaintrust_api_key.fixed").str("id")
@@ -107,6 +87,30 @@ resource "domaintrust_api_key" "rotating" {
 	cli.write(config(env.future(30 * day)))
 	cli.mustRun("destroy", "-auto-approve")
 	env.checkNoWorkingKeyLeft(t)
+}
+
+// fixedAndRotatingConfig declares a key with a fixed expiration and a
+// rotating one.
+func fixedAndRotatingConfig(env *testEnv, expiration string) string {
+	return env.providerBlock() + fmt.Sprintf(`
+resource "domaintrust_api_key" "fixed" {
+  environment = "testing"
+  description = "fixed"
+  expiration  = %q
+}
+
+resource "domaintrust_api_key" "rotating" {
+  environment = "testing"
+  description = "rotating"
+  rotation = {
+    period        = "72h"
+    rotate_before = "24h"
+  }
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`, expiration)
 }
 
 // TestAccVariantNoPatch: without PATCH /keys/{id}, a change Terraform
@@ -196,12 +200,7 @@ resource "domaintrust_api_key" %q {
 }
 `, name, description, exp)
 	}
-	adminRole := func(action string) []string {
-		return []string{"Error: Could not " + action + ": writing keys needs the admin role",
-			`belongs to max@example.org, whose role is "member"`,
-			"Domain Trust lets only organization admins create, update and delete API keys",
-			"Configure the provider with the API key of an admin"}
-	}
+	adminRole := func(action string) []string { return adminRoleNeeded(action, "max@example.org") }
 
 	cli.write(env.providerBlockWithKey(memberKey) + resourceBlock("new", "new"))
 	out, err := cli.run("apply", "-auto-approve")
@@ -211,28 +210,7 @@ resource "domaintrust_api_key" %q {
 	expectOutput(t, out, append(adminRole("create the Domain Trust API key"), "with domaintrust_api_key.new")...)
 
 	// Reading works for a member: import, the data sources, refresh.
-	cli.write(env.providerBlockWithKey(memberKey) + resourceBlock("test", "max's ci key") + fmt.Sprintf(`
-import {
-  to = domaintrust_api_key.test
-  id = %q
-}
-
-data "domaintrust_api_key" "owned" {
-  id = %q
-}
-
-data "domaintrust_api_keys" "mine" {}
-
-data "domaintrust_current_user" "me" {}
-
-output "listed" {
-  value = [for k in data.domaintrust_api_keys.mine.keys : k.id]
-}
-
-output "role" {
-  value = data.domaintrust_current_user.me.role
-}
-`, owned.ID, owned.ID))
+	cli.write(env.providerBlockWithKey(memberKey) + resourceBlock("test", "max's ci key") + readingConfig(owned.ID))
 	out = cli.mustRun("apply", "-auto-approve")
 	expectOutput(t, out, "Apply complete! Resources: 1 imported, 0 added, 0 changed, 0 destroyed.", `role = "member"`, owned.ID)
 
@@ -261,6 +239,41 @@ output "role" {
 	if _, ok := env.emu.Key(owned.ID); ok {
 		t.Error("the admin's destroy left the key")
 	}
+}
+
+// adminRoleNeeded is what a member's refused key write says.
+func adminRoleNeeded(action, email string) []string {
+	return []string{"Error: Could not " + action + ": writing keys needs the admin role",
+		`belongs to ` + email + `, whose role is "member"`,
+		"Domain Trust lets only organization admins create, update and delete API keys",
+		"Configure the provider with the API key of an admin"}
+}
+
+// readingConfig imports the key id and reads it, every key and the user,
+// through the data sources.
+func readingConfig(id string) string {
+	return fmt.Sprintf(`
+import {
+  to = domaintrust_api_key.test
+  id = %q
+}
+
+data "domaintrust_api_key" "owned" {
+  id = %q
+}
+
+data "domaintrust_api_keys" "mine" {}
+
+data "domaintrust_current_user" "me" {}
+
+output "listed" {
+  value = [for k in data.domaintrust_api_keys.mine.keys : k.id]
+}
+
+output "role" {
+  value = data.domaintrust_current_user.me.role
+}
+`, id, id)
 }
 
 // readCLIConfig is the CLI's current main.tf, without the required

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -36,6 +37,7 @@ const cleanupTimeout = 30 * time.Second
 // checker runs the check against one account.
 type checker struct {
 	api      *client.Client
+	raw      *http.Client // for the one request the client cannot send (rawCreate)
 	cfg      config
 	out      *scrubber
 	clock    timeSource
@@ -54,7 +56,7 @@ func newChecker(cfg config, out *scrubber, clk timeSource) (*checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &checker{api: api, cfg: cfg, out: out, clock: clk, findings: map[string]finding{}}, nil
+	return &checker{api: api, raw: newRawClient(), cfg: cfg, out: out, clock: clk, findings: map[string]finding{}}, nil
 }
 
 func (c *checker) note(question, verdictText string, v verdict, variant string, args ...any) {
