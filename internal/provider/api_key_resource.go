@@ -151,6 +151,10 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	if !plan.UserID.IsUnknown() && !plan.UserID.IsNull() {
 		in.UserID = plan.UserID.ValueString()
+		if diags := r.data.refusedAsSecret(userIDInput(in.UserID)); diags != nil {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
 	}
 	key, err := r.data.createKey(ctx, in)
 	if err != nil {

@@ -65,6 +65,20 @@ type unconfirmedID struct {
 	what string
 	// at is the attribute it was given in, when there is one.
 	at path.Path
+	// fix says what to give instead; "" is a key's id.
+	fix string
+}
+
+// keyIDFix is what to give instead of a secret where a key id belongs.
+const keyIDFix = "Give the key's id instead: the `id` attribute of domaintrust_api_key, as shown in the Domain Trust " +
+	"dashboard, by the domaintrust_api_keys data source or by terraform query."
+
+// userIDFix is what to give instead of a secret where a user id belongs.
+const userIDFix = "Give the user's id instead: the `id` of the domaintrust_current_user data source, or a key's `user_id`."
+
+// userIDInput is a user_id a user typed.
+func userIDInput(id string) unconfirmedID {
+	return unconfirmedID{value: id, what: "user_id", at: path.Root("user_id"), fix: userIDFix}
 }
 
 // refusedAsSecret returns the error for an id that is a secret the
@@ -74,12 +88,15 @@ func (d *providerData) refusedAsSecret(id unconfirmedID) diag.Diagnostics {
 		return nil
 	}
 	var diags diag.Diagnostics
-	summary := "The " + id.what + " is a secret, not a key id"
+	fix := id.fix
+	if fix == "" {
+		fix = keyIDFix
+	}
+	summary := "The " + id.what + " is a secret, not an id"
 	detail := "The " + id.what + " given is the secret value of a Domain Trust API key (the provider's own API key, " +
-		"or a key this provider created), not a key's id; it is not repeated here, and nothing was sent to Domain " +
-		"Trust with it. Give the key's id instead: the `id` attribute of domaintrust_api_key, as shown in the " +
-		"Domain Trust dashboard, by the domaintrust_api_keys data source or by terraform query. A secret shown in " +
-		"logs or configuration by mistake should be treated as leaked: revoke the key and create a new one."
+		"or a key this provider created), not an id; it is not repeated here, and nothing was sent to Domain " +
+		"Trust with it. " + fix + " A secret shown in logs or configuration by mistake should be treated as " +
+		"leaked: revoke the key and create a new one."
 	if id.at.Equal(path.Empty()) {
 		diags.AddError(summary, detail)
 	} else {

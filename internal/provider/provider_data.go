@@ -176,7 +176,7 @@ func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, e
 // does not know at that attribute, anything else as every API error.
 func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKeysInput, err error) diag.Diagnostics {
 	if in.UserID != "" && d.provenNotFound(ctx, err) {
-		return userNotFoundDiagnostics(in.UserID)
+		return userNotFoundDiagnostics()
 	}
 	return d.apiErrorDiagnostics(ctx, "list Domain Trust API keys", err)
 }

@@ -55,8 +55,8 @@ func (p *protocolProvider) importKey(id string, identity *tfprotov6.ResourceIden
 }
 
 // TestProtocolVariantUUIDSecrets_ownKeyRefused: the provider's own API key
-// given as an import id or identity, the data source's id or the revoke
-// action's id is refused at that attribute, without repeating it and
+// given as an import id or identity, the data source's id, the revoke
+// action's id or a listing's user_id is refused at that attribute, without repeating it and
 // without sending it to Domain Trust.
 func TestProtocolVariantUUIDSecrets_ownKeyRefused(t *testing.T) {
 	t.Parallel()
@@ -67,7 +67,7 @@ func TestProtocolVariantUUIDSecrets_ownKeyRefused(t *testing.T) {
 	}
 	p := env.protocol(t)
 	count := env.countRequests()
-	const summary = "is a secret, not a key id"
+	const summary = "is a secret, not an id"
 	idAttr := tftypes.NewAttributePath().WithAttributeName("id")
 
 	for what, identity := range map[string]*tfprotov6.ResourceIdentityData{"import id": nil, "import identity": p.identity(own)} {
@@ -88,6 +88,16 @@ func TestProtocolVariantUUIDSecrets_ownKeyRefused(t *testing.T) {
 	if strings.Contains(strings.Join(progress, "\n"), own) {
 		t.Error("the action's progress repeats the secret")
 	}
+	userAttr := tftypes.NewAttributePath().WithAttributeName("user_id")
+	diags = p.readDataSource("domaintrust_api_keys", map[string]tftypes.Value{"user_id": protocoltest.String(own)})
+	protocoltest.RequireErrorAt(t, diags, userAttr, "The user_id "+summary)
+	requireNoSecret(t, "data source domaintrust_api_keys", diags, own)
+	results := p.list(map[string]tftypes.Value{"user_id": protocoltest.String(own)}, false, 0)
+	if len(results) != 1 {
+		t.Fatalf("list: %d results, want one error", len(results))
+	}
+	protocoltest.RequireErrorAt(t, results[0].Diagnostics, userAttr, "The user_id "+summary)
+	requireNoSecret(t, "list", results[0].Diagnostics, own)
 	if n := count.Total(); n != 0 {
 		t.Errorf("%d requests were sent with the secret as an id, want none", n)
 	}
