@@ -234,7 +234,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		// A key just imported has never been read: Terraform itself says
 		// that the object to import does not exist, and its id, never
 		// confirmed by Domain Trust, may be a secret pasted by mistake
-		// (keyIDInput), so it is not repeated.
+		// (key_id_input.go), so it is not repeated.
 		if !state.Environment.IsNull() {
 			tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 			r.data.warnKeyGone(ctx, state, req.State, &resp.Diagnostics)
@@ -355,8 +355,8 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	setKeyIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.AddWarning("Imported key has no secret value",
-		fmt.Sprint("Domain Trust shows a key's secret value only once, when the key is created, so `key` of the "+
+		"Domain Trust shows a key's secret value only once, when the key is created, so `key` of the "+
 			"imported key stays null, and so does `sealed_key` if the configuration sets `seal`. Everything else "+
 			"is managed as usual. If you need the value in Terraform, or sealed for its consumer, replace the key "+
-			"(terraform apply -replace=...) to mint a new one."))
+			"(terraform apply -replace=...) to mint a new one.")
 }
