@@ -2,12 +2,13 @@ package provider
 
 import (
 	"fmt"
-	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 	"net/http"
 	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 )
 
 // TestAccProvider_credentialsCheckedAtPlan: a wrong key fails `terraform
