@@ -58,7 +58,7 @@ func (d *providerData) warnKeyGone(ctx context.Context, state apiKeyModel, st st
 		return
 	}
 	diags.AddWarning("API key expired", fmt.Sprintf("%s expired at %s and no longer works; Domain Trust no longer "+
-		"shows a key once it has expired, so it is removed from state. It was not deleted outside Terraform. If the "+
+		"shows a key once it has expired, so it is removed from state: nobody deleted it, it ran out. If the "+
 		"configuration still declares it, set expiration to a future time and the plan creates a new key, with a "+
 		"new secret, in its place; or use rotation to have keys replaced before they expire.", name, at))
 }

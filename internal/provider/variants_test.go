@@ -56,12 +56,12 @@ func TestAccVariantExpiredHidden(t *testing.T) {
 	expectOutput(t, out,
 		"Warning: API key expired",
 		`Domain Trust API key `+fixedID+` ("fixed") expired at `+fixed+` and no longer works`,
-		"It was not deleted outside Terraform",
+		"nobody deleted it, it ran out",
 		"Warning: API key expired and will be rotated",
 		`Domain Trust API key `+rotatingID+` ("rotating") expired at`,
 		"the plan creates its replacement",
 		"Error: Expiration in the past")
-	if strings.Contains(out, "deleted outside Terraform:") || strings.Contains(out, "Warning: API key deleted outside Terraform") {
+	if strings.Contains(out, "deleted outside Terraform") {
 		t.Errorf("an expired key is reported as deleted outside Terraform:\n%s", out)
 	}
 
