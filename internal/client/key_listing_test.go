@@ -2,9 +2,12 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,6 +140,43 @@ func TestKeyPagesWithPageTokensCostsNoMore(t *testing.T) {
 		}
 		if n := count.Of(emulator.RouteListKeys); n != tc.requests {
 			t.Errorf("%d keys in pages of 8: %d requests, want %d", tc.keys+1, n, tc.requests)
+		}
+	}
+}
+
+// TestVariantRefusalsDecoded: the golden answers of the admin-writes and
+// no-patch readings decode into errors that name the call and status, are
+// not retried, and leave the key alone.
+func TestVariantRefusalsDecoded(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		golden string
+		status int
+		call   func(*Client) error
+		method string
+	}{
+		{"problem_403_admin_writes.json", http.StatusForbidden, func(c *Client) error {
+			_, err := c.CreateKey(context.Background(), CreateKeyInput{Environment: "testing", Expiry: time.Now().Add(time.Hour)})
+			return err
+		}, http.MethodPost},
+		{"problem_405_no_patch.json", http.StatusMethodNotAllowed, func(c *Client) error {
+			d := "x"
+			_, err := c.UpdateKey(context.Background(), "0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70", UpdateKeyInput{Description: &d})
+			return err
+		}, http.MethodPatch},
+	} {
+		var requests atomic.Int32
+		f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+			requests.Add(1)
+			replyProblem(w, tc.status, golden(t, tc.golden))
+		})
+		err := tc.call(newTestClient(t, f.URL+"/api"))
+		var apiErr *Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Method != tc.method || apiErr.Body != BodyProblem {
+			t.Errorf("%s: err = %v, want a %d problem of %s", tc.golden, err, tc.status, tc.method)
+		}
+		if n := requests.Load(); n != 1 {
+			t.Errorf("%s: %d requests, want 1 (a refusal is not retried)", tc.golden, n)
 		}
 	}
 }

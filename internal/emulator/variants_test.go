@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -160,4 +161,19 @@ func TestBootstrapRole(t *testing.T) {
 		t.Errorf("role %v, want member", role)
 	}
 	expectProblem(t, w.do("POST", "/keys", boot.APIKey, keyBody(validKey())), http.StatusForbidden)
+}
+
+// TestGoldenWireVariants: the variants' refusals are the golden problem
+// documents the client is tested against.
+func TestGoldenWireVariants(t *testing.T) {
+	w := newVariantWorld(t, VariantAdminWrites, VariantNoPatch)
+	problems := map[string]map[string]any{
+		"problem_403_admin_writes.json": expect(t, w.do("POST", "/keys", w.memberAKey, golden(t, "key_create_request.json")), http.StatusForbidden),
+		"problem_405_no_patch.json":     expect(t, w.do("PATCH", "/keys/"+w.memberKeyID, w.adminAKey, golden(t, "key_update_request.json")), http.StatusMethodNotAllowed),
+	}
+	for name, got := range problems {
+		if want := golden(t, name); !reflect.DeepEqual(want, got) {
+			t.Errorf("%s: got %v, want %v", name, got, want)
+		}
+	}
 }
