@@ -117,6 +117,9 @@ func (c *checker) createKey(ctx context.Context) bool {
 		c.note(qWriters, "POST /keys created the testing key for a user with the role %q", defaultMatch, "", c.role)
 	case hasStatus(err, http.StatusForbidden) && c.role != "admin":
 		c.note(qWriters, "POST /keys answered 403 Forbidden to a user with the role %q: %v", variantMatch, variantAdminWrites, c.role, err)
+	case hasStatus(err, http.StatusUnprocessableEntity):
+		c.note(qWriters, "POST /keys refused the testing key, which expires in %s: %v; run the check again with a "+
+			"longer -key-lifetime", notSettled, "", c.cfg.keyLifetime, err)
 	default:
 		c.note(qWriters, "POST /keys answered %s to a user with the role %q: %v", noMatch, "", status(err), c.role, err)
 	}
