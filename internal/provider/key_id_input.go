@@ -84,7 +84,7 @@ func userIDInput(id string) unconfirmedID {
 // refusedAsSecret returns the error for an id that is a secret the
 // provider knows, or nil. The message never repeats the value.
 func (d *providerData) refusedAsSecret(id unconfirmedID) diag.Diagnostics {
-	if !d.secrets.holds(strings.TrimSpace(id.value)) {
+	if d == nil || !d.secrets.holds(strings.TrimSpace(id.value)) {
 		return nil
 	}
 	var diags diag.Diagnostics
