@@ -6,7 +6,6 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -49,7 +48,7 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	// Until Domain Trust answers a key by it, the id may be a secret pasted
 	// by mistake: no message repeats it (key_id_input.go).
-	id := unconfirmedID{value: cfg.ID.ValueString(), what: "id", at: path.Root("id")}
+	id := unconfirmedID{value: cfg.ID.ValueString(), what: "id"}
 	if diags := d.data.refusedAsSecret(id); diags != nil {
 		resp.Diagnostics.Append(diags...)
 		return
@@ -58,8 +57,9 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	key, err := d.data.getKey(ctx, id.value)
 	if err != nil && d.data.provenNotFound(ctx, err) {
 		// The API answers 404 alike for a missing key and for another
-		// user's or organization's, so the message cannot say which.
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "API key not found",
+		// user's or organization's, so the message cannot say which. At the
+		// block, not at id: Terraform would print the id's line under it.
+		resp.Diagnostics.AddError("API key not found",
 			"Domain Trust has no API key with this id that the provider's API key may see. The key may have been "+
 				"deleted, it may have expired (Domain Trust may no longer show a key once it has expired), or it "+
 				"belongs to someone else: a member sees only their own keys, and an admin only those of their own "+

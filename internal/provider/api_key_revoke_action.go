@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -75,7 +74,7 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 	}
 	// Until Domain Trust accepts the deletion, the id may be a secret pasted
 	// by mistake: nothing repeats it (key_id_input.go).
-	given := unconfirmedID{value: cfg.ID.ValueString(), what: "id", at: path.Root("id")}
+	given := unconfirmedID{value: cfg.ID.ValueString(), what: "id"}
 	if diags := a.data.refusedAsSecret(given); diags != nil {
 		resp.Diagnostics.Append(diags...)
 		return
@@ -90,7 +89,8 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 		progress("The Domain Trust API key with the given id does not exist; nothing to revoke (allow_missing = true)")
 		return
 	case alreadyGone:
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "API key not found",
+		// At the action, not at id: Terraform would print the id's line.
+		resp.Diagnostics.AddError("API key not found",
 			"Domain Trust has no API key with this id that the provider's API key may see: the id is wrong, the "+
 				"key belongs to another organization (or, for a member, to another user), or it was deleted (or "+
 				"expired) already. Nothing was deleted. Set allow_missing = true to accept a key that is already gone.")

@@ -110,7 +110,7 @@ func TestProtocolRevokeAction_missingKey(t *testing.T) {
 	keysBefore := len(env.emu.Keys())
 
 	progress, diags := p.invoke(revokeConfig(unknownKeyID, false))
-	d := protocoltest.RequireErrorAt(t, diags, tftypes.NewAttributePath().WithAttributeName("id"), "API key not found")
+	d := protocoltest.RequireErrorAt(t, diags, nil, "API key not found")
 	if !strings.Contains(d.Detail, "allow_missing") {
 		t.Errorf("the error does not mention allow_missing: %s", d.Detail)
 	}

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 )
@@ -22,7 +21,11 @@ import (
 //   - an id is refused, without being repeated, when it is a secret the
 //     provider knows: its own API key, or a key it created in this process;
 //   - no diagnostic repeats it, and it is masked in every log line of the
-//     calls made with it (client.MaskInLogs), the request path included.
+//     calls made with it (client.MaskInLogs), the request path included;
+//   - no diagnostic about it is attached to its attribute: Terraform would
+//     print the attribute's line, or the value of the expression that set
+//     it, under the message. Attached to the block, only the block's first
+//     line shows, and the message names the attribute.
 // Once Domain Trust answers a key by it, the id is that key's id, and
 // messages name it as usual.
 
@@ -63,8 +66,6 @@ type unconfirmedID struct {
 	value string
 	// what names where it came from, for messages: "import id", "id".
 	what string
-	// at is the attribute it was given in, when there is one.
-	at path.Path
 	// fix says what to give instead; "" is a key's id.
 	fix string
 }
@@ -78,7 +79,7 @@ const userIDFix = "Give the user's id instead: the `id` of the domaintrust_curre
 
 // userIDInput is a user_id a user typed.
 func userIDInput(id string) unconfirmedID {
-	return unconfirmedID{value: id, what: "user_id", at: path.Root("user_id"), fix: userIDFix}
+	return unconfirmedID{value: id, what: "user_id", fix: userIDFix}
 }
 
 // refusedAsSecret returns the error for an id that is a secret the
@@ -92,16 +93,12 @@ func (d *providerData) refusedAsSecret(id unconfirmedID) diag.Diagnostics {
 	if fix == "" {
 		fix = keyIDFix
 	}
-	summary := "The " + id.what + " is a secret, not an id"
+	summary := "Secret given as " + id.what
 	detail := "The " + id.what + " given is the secret value of a Domain Trust API key (the provider's own API key, " +
 		"or a key this provider created), not an id; it is not repeated here, and nothing was sent to Domain " +
 		"Trust with it. " + fix + " A secret shown in logs or configuration by mistake should be treated as " +
 		"leaked: revoke the key and create a new one."
-	if id.at.Equal(path.Empty()) {
-		diags.AddError(summary, detail)
-	} else {
-		diags.AddAttributeError(id.at, summary, detail)
-	}
+	diags.AddError(summary, detail)
 	return diags
 }
 

@@ -67,8 +67,6 @@ func TestProtocolVariantUUIDSecrets_ownKeyRefused(t *testing.T) {
 	}
 	p := env.protocol(t)
 	count := env.countRequests()
-	const summary = "is a secret, not an id"
-	idAttr := tftypes.NewAttributePath().WithAttributeName("id")
 
 	for what, identity := range map[string]*tfprotov6.ResourceIdentityData{"import id": nil, "import identity": p.identity(own)} {
 		id := own
@@ -76,27 +74,26 @@ func TestProtocolVariantUUIDSecrets_ownKeyRefused(t *testing.T) {
 			id = ""
 		}
 		resp := p.importKey(id, identity)
-		protocoltest.RequireErrorAt(t, resp.Diagnostics, nil, "The "+what+" "+summary)
+		protocoltest.RequireErrorAt(t, resp.Diagnostics, nil, "Secret given as "+what)
 		requireNoSecret(t, what, resp.Diagnostics, own)
 	}
 	diags := p.readDataSource("domaintrust_api_key", map[string]tftypes.Value{"id": protocoltest.String(own)})
-	protocoltest.RequireErrorAt(t, diags, idAttr, "The id "+summary)
+	protocoltest.RequireErrorAt(t, diags, nil, "Secret given as id")
 	requireNoSecret(t, "data source", diags, own)
 	progress, diags := p.invoke(revokeConfig(own, true))
-	protocoltest.RequireErrorAt(t, diags, idAttr, "The id "+summary)
+	protocoltest.RequireErrorAt(t, diags, nil, "Secret given as id")
 	requireNoSecret(t, "action", diags, own)
 	if strings.Contains(strings.Join(progress, "\n"), own) {
 		t.Error("the action's progress repeats the secret")
 	}
-	userAttr := tftypes.NewAttributePath().WithAttributeName("user_id")
 	diags = p.readDataSource("domaintrust_api_keys", map[string]tftypes.Value{"user_id": protocoltest.String(own)})
-	protocoltest.RequireErrorAt(t, diags, userAttr, "The user_id "+summary)
+	protocoltest.RequireErrorAt(t, diags, nil, "Secret given as user_id")
 	requireNoSecret(t, "data source domaintrust_api_keys", diags, own)
 	results := p.list(map[string]tftypes.Value{"user_id": protocoltest.String(own)}, false, 0)
 	if len(results) != 1 {
 		t.Fatalf("list: %d results, want one error", len(results))
 	}
-	protocoltest.RequireErrorAt(t, results[0].Diagnostics, userAttr, "The user_id "+summary)
+	protocoltest.RequireErrorAt(t, results[0].Diagnostics, nil, "Secret given as user_id")
 	requireNoSecret(t, "list", results[0].Diagnostics, own)
 	if n := count.Total(); n != 0 {
 		t.Errorf("%d requests were sent with the secret as an id, want none", n)
@@ -133,10 +130,10 @@ func TestProtocolVariantUUIDSecrets_otherSecretNotEchoed(t *testing.T) {
 	}
 
 	diags := p.readDataSource("domaintrust_api_key", map[string]tftypes.Value{"id": protocoltest.String(secret)})
-	protocoltest.RequireErrorAt(t, diags, tftypes.NewAttributePath().WithAttributeName("id"), "API key not found")
+	protocoltest.RequireErrorAt(t, diags, nil, "API key not found")
 	requireNoSecret(t, "data source", diags, secret)
 	progress, diags := p.invoke(revokeConfig(secret, false))
-	protocoltest.RequireErrorAt(t, diags, tftypes.NewAttributePath().WithAttributeName("id"), "API key not found")
+	protocoltest.RequireErrorAt(t, diags, nil, "API key not found")
 	requireNoSecret(t, "action", diags, secret)
 	if strings.Contains(strings.Join(progress, "\n"), secret) {
 		t.Error("the action's progress repeats the secret")
@@ -214,6 +211,11 @@ resource "domaintrust_api_key" "test" {
 				t.Errorf("%s: a diagnostic repeats %s (value withheld)", name, secretName)
 			}
 		}
+		// Terraform itself prints an import id ("Preparing import... [id=...]");
+		// nothing else may show a secret, the lines under a diagnostic included.
+		if !strings.HasPrefix(name, "import") && strings.Contains(out, env.boot.APIKey) {
+			t.Errorf("%s: the output holds the provider's key (value withheld)", name)
+		}
 	}
 	cli.write(config("uuid, renamed"))
 	cli.run("destroy", "-auto-approve", "-no-color")
@@ -270,4 +272,28 @@ func (c *binaryCLI) runFailing(args ...string) string {
 		c.t.Fatalf("%s %v succeeded, want it to fail:\n%s", c.terraform, args, out)
 	}
 	return string(out)
+}
+
+// TestAccVariantUUIDSecrets_userIDRefusedAtPlan: the provider's own key
+// given as a key's user_id fails the plan before Terraform prints it (the
+// attribute is not sensitive), and nothing is created.
+func TestAccVariantUUIDSecrets_userIDRefusedAtPlan(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, false, withVariants(emulator.VariantUUIDSecrets))
+	cli := newTFCLI(t, env)
+	cli.write(keyConfig(env, fmt.Sprintf(`
+  environment = "testing"
+  expiration  = %q
+  user_id     = %q`, env.future(30*day), env.boot.APIKey)))
+	out, err := cli.run("plan")
+	if err == nil {
+		t.Fatalf("the plan succeeded:\n%s", out)
+	}
+	expectOutput(t, out, "Error: Secret given as user_id", "Give the user's id instead")
+	if strings.Contains(out, env.boot.APIKey) {
+		t.Error("the plan's output holds the provider's key (value withheld)")
+	}
+	if ids := env.liveKeyIDs(); len(ids) != 0 {
+		t.Errorf("keys created: %v", ids)
+	}
 }
