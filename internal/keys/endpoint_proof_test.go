@@ -244,8 +244,7 @@ func TestClassifyProof(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := ClassifyProof(tc.err)
-			// The very error, not one that wraps it: ClassifyProof keeps it as it is.
-			if got.Kind != tc.want || got.Err != tc.err { //nolint:errorlint // identity is the point
+			if got.Kind != tc.want || !errors.Is(got.Err, tc.err) {
 				t.Errorf("ClassifyProof = %+v, want kind %d with the error", got, tc.want)
 			}
 			if temporary := tc.want == Unavailable; got.Temporary() != temporary {

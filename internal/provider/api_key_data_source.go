@@ -6,6 +6,7 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -55,19 +56,8 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	ctx = id.maskedFor(ctx)
 	key, err := d.data.getKey(ctx, id.value)
-	if err != nil && d.data.provenNotFound(ctx, err) {
-		// The API answers 404 alike for a missing key and for another
-		// user's or organization's, so the message cannot say which. At the
-		// block, not at id: Terraform would print the id's line under it.
-		resp.Diagnostics.AddError("API key not found",
-			"Domain Trust has no API key with this id that the provider's API key may see. The key may have been "+
-				"deleted, it may have expired (Domain Trust may no longer show a key once it has expired), or it "+
-				"belongs to someone else: a member sees only their own keys, and an admin only those of their own "+
-				"organization.")
-		return
-	}
 	if err != nil {
-		resp.Diagnostics.Append(id.scrub(d.data.apiErrorDiagnostics(ctx, "read the Domain Trust API key", err))...)
+		resp.Diagnostics.Append(id.scrub(keyNotReadDiagnostics(d.data.judge(ctx, err)))...)
 		return
 	}
 	state := apiKeyObjectOf(key)
@@ -75,4 +65,22 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	// the API writes the UUID in.
 	state.ID = cfg.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// keyNotReadDiagnostics explains a read of a key by id that failed: a key the API
+// proves it does not show, or the API's error.
+func keyNotReadDiagnostics(failure apiFailure) diag.Diagnostics {
+	if !failure.Gone() {
+		return failure.diagnostics("read the Domain Trust API key")
+	}
+	// The API answers 404 alike for a missing key and for another user's or
+	// organization's, so the message cannot say which. At the block, not at
+	// id: Terraform would print the id's line under it.
+	var diags diag.Diagnostics
+	diags.AddError("API key not found",
+		"Domain Trust has no API key with this id that the provider's API key may see. The key may have been "+
+			"deleted, it may have expired (Domain Trust may no longer show a key once it has expired), or it "+
+			"belongs to someone else: a member sees only their own keys, and an admin only those of their own "+
+			"organization.")
+	return diags
 }

@@ -31,6 +31,7 @@ type apiKeyModel struct {
 	Seal             types.Object `tfsdk:"seal"`
 	SealedKey        types.String `tfsdk:"sealed_key"`
 	RetireAfter      types.String `tfsdk:"retire_after"`
+	SecretVersion    types.Int64  `tfsdk:"secret_version"`
 }
 
 // keyState is the state of key k as every path that learns of a key writes
@@ -51,6 +52,7 @@ func keyState(k *client.Key, prior apiKeyModel) apiKeyModel {
 	s.UserID = types.StringValue(k.UserID)
 	s.Created = keepInstantText(prior.Created, k.Created)
 	s.Expiration = keepInstantText(prior.Expiration, k.Expiry)
+	s.SecretVersion = secretVersion(k.Created)
 	return s
 }
 
@@ -71,6 +73,7 @@ func unreadPrior() apiKeyModel {
 		Seal:             types.ObjectNull(sealAttributeTypes()),
 		SealedKey:        types.StringNull(),
 		RetireAfter:      types.StringNull(),
+		SecretVersion:    types.Int64Null(),
 	}
 }
 

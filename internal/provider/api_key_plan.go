@@ -209,6 +209,7 @@ func planRotation(ctx context.Context, now time.Time, rotation, sealCfg types.Ob
 	warnRotation(ctx, reason, rotationEnding(now, expiry, state.RetireAfter), req, resp)
 	for name, unknown := range map[string]attr.Value{
 		"expiration": timestampUnknown(), "id": types.StringUnknown(), "created": timestampUnknown(),
+		"secret_version": types.Int64Unknown(),
 	} {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), unknown)...)
 	}

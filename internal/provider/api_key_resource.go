@@ -47,6 +47,7 @@ func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySc
 
 func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: apiKeySchemaVersion,
 		MarkdownDescription: "A Domain Trust API key. The secret value is returned only when the key is created; " +
 			"it is kept in `key`, marked sensitive. Changing `description` or `expiration` updates the key in place; " +
 			"changing `environment`, `user_id` or `rotation_triggers`, or reaching the rotation window of `rotation`, " +
@@ -117,9 +118,10 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"seal":         sealAttribute(),
-			"sealed_key":   sealedKeyAttribute(),
-			"retire_after": retireAfterAttribute(),
+			"seal":           sealAttribute(),
+			"sealed_key":     sealedKeyAttribute(),
+			"retire_after":   retireAfterAttribute(),
+			"secret_version": secretVersionAttribute(),
 		},
 	}
 }
@@ -171,10 +173,10 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		// The secret has nowhere to go: a key nobody can use is deleted, not
 		// left behind.
 		resp.Diagnostics.Append(diags...)
-		if _, err := r.data.deleteKey(ctx, key.ID); err != nil {
+		if _, failure := r.data.deleteKey(ctx, key.ID); failure != nil {
 			// Kept in state, without its secret: Terraform marks it tainted
 			// and deletes it at the next apply, rather than lose track of it.
-			resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "delete the unsealed Domain Trust API key "+key.ID, err)...)
+			resp.Diagnostics.Append(failure.diagnostics("delete the unsealed Domain Trust API key " + key.ID)...)
 			plan.Key, plan.SealedKey = types.StringNull(), types.StringNull()
 			resp.Diagnostics.Append(resp.State.Set(ctx, keyState(key, plan))...)
 			setKeyIdentity(ctx, resp.Identity, key.ID, &resp.Diagnostics)
@@ -217,6 +219,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	getAttributes(ctx, req.State, &resp.Diagnostics, map[string]any{
 		"id": &state.ID, "environment": &state.Environment, "description": &state.Description,
 		"user_id": &state.UserID, "created": &state.Created, "expiration": &state.Expiration,
+		"secret_version": &state.SecretVersion,
 	})
 	if resp.Diagnostics.HasError() {
 		return
@@ -230,23 +233,8 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	// What GET /keys/{id} answers, from a listing when one serves it
 	// (internal/keys/key_reader.go); a key missing from it is read on its own.
 	key, err := r.data.readManagedKey(ctx, state.ID.ValueString(), state.UserID.ValueString())
-	if err != nil && r.data.provenNotFound(ctx, err) {
-		// A key just imported has never been read: Terraform itself says
-		// that the object to import does not exist, and its id, never
-		// confirmed by Domain Trust, may be a secret pasted by mistake
-		// (key_id_input.go), so it is not repeated.
-		if !state.Environment.IsNull() {
-			tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
-			r.data.warnKeyGone(ctx, state, req.State, &resp.Diagnostics)
-		}
-		resp.State.RemoveResource(ctx)
-		// The framework (v1.19) wants an identity even from a read that
-		// removes the resource; Terraform before 1.12 sends none to keep.
-		setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
-		return
-	}
 	if err != nil {
-		resp.Diagnostics.Append(imported.scrub(r.data.apiErrorDiagnostics(ctx, "read Domain Trust API key "+state.ID.ValueString(), err))...)
+		r.readFailed(ctx, state, imported, r.data.judge(ctx, err), resp)
 		return
 	}
 	if changes := driftOf(state, key); changes != "" {
@@ -259,7 +247,30 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		{"user_id", state.UserID, read.UserID},
 		{"created", state.Created, read.Created},
 		{"expiration", state.Expiration, read.Expiration},
+		{"secret_version", state.SecretVersion, read.SecretVersion},
 	})
+	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
+}
+
+// readFailed ends a read that got no key: a key proven gone leaves state,
+// with a warning; anything else, an unproven 404 included, is an error that
+// leaves state as it was.
+func (r *apiKeyResource) readFailed(ctx context.Context, state apiKeyModel, imported unconfirmedID, failure apiFailure, resp *resource.ReadResponse) {
+	if !failure.Gone() {
+		resp.Diagnostics.Append(imported.scrub(failure.diagnostics("read Domain Trust API key " + state.ID.ValueString()))...)
+		return
+	}
+	// A key just imported has never been read: Terraform itself says that
+	// the object to import does not exist, and its id, never confirmed by
+	// Domain Trust, may be a secret pasted by mistake (key_id_input.go), so
+	// it is not repeated.
+	if !state.Environment.IsNull() {
+		tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		r.data.warnKeyGone(ctx, state, resp.State, &resp.Diagnostics)
+	}
+	resp.State.RemoveResource(ctx)
+	// The framework (v1.19) wants an identity even from a read that
+	// removes the resource; Terraform before 1.12 sends none to keep.
 	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 }
 
@@ -285,22 +296,16 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	// Attributes the API never changes in place keep their state values.
 	plan.ID, plan.Key, plan.Created, plan.UserID = state.ID, state.Key, state.Created, state.UserID
+	plan.SecretVersion = secretVersionOf(state.Created)
 	if in.Description != nil || in.Expiry != nil {
 		key, err := r.data.updateKey(ctx, state.ID.ValueString(), in)
-		if err != nil && r.data.provenNotFound(ctx, err) {
-			resp.Diagnostics.AddError("API key deleted outside Terraform",
-				fmt.Sprintf("Domain Trust API key %s (%q) was deleted after the plan was made, so it cannot be "+
-					"updated. Run terraform apply again: the new plan creates a key, with a new secret, in its place.",
-					state.ID.ValueString(), state.Description.ValueString()))
-			return
-		}
 		if err != nil && isUpdateRefused(err) {
 			resp.Diagnostics.Append(updateRefusedDiagnostics("update Domain Trust API key "+state.ID.ValueString(),
 				err, updateChanges(in))...)
 			return
 		}
 		if err != nil {
-			resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "update Domain Trust API key "+state.ID.ValueString(), err)...)
+			resp.Diagnostics.Append(updateFailedDiagnostics(state, r.data.judge(ctx, err))...)
 			return
 		}
 		plan = keyState(key, plan)
@@ -309,6 +314,18 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// Set here, not only passed through: Terraform before 1.12 plans no
 	// identity, and an update that returns none fails in the framework.
 	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
+}
+
+// updateFailedDiagnostics explains an update that failed: a key proven
+// deleted since the plan, or the API's error.
+func updateFailedDiagnostics(state apiKeyModel, failure apiFailure) diag.Diagnostics {
+	if !failure.Gone() {
+		return failure.diagnostics("update Domain Trust API key " + state.ID.ValueString())
+	}
+	return diagnostics.Error("API key deleted outside Terraform",
+		fmt.Sprintf("Domain Trust API key %s (%q) was deleted after the plan was made, so it cannot be "+
+			"updated. Run terraform apply again: the new plan creates a key, with a new secret, in its place.",
+			state.ID.ValueString(), state.Description.ValueString()))
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -321,8 +338,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		retireKey(ctx, r.data, state, window, &resp.Diagnostics)
 		return
 	}
-	if _, err := r.data.deleteKey(ctx, state.ID.ValueString()); err != nil {
-		resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "delete Domain Trust API key "+state.ID.ValueString(), err)...)
+	if _, failure := r.data.deleteKey(ctx, state.ID.ValueString()); failure != nil {
+		resp.Diagnostics.Append(failure.diagnostics("delete Domain Trust API key " + state.ID.ValueString())...)
 	}
 }
 

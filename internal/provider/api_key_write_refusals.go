@@ -45,37 +45,52 @@ func isUpdateRefused(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusMethodNotAllowed && apiErr.Method == http.MethodPatch
 }
 
-// writeRefusalDiagnostics explains a 403 or 405 to a write of keys, or
-// returns false for any other error. A 403 that names production access is
-// left to describeAPIError, which points at the environment.
-func (d *providerData) writeRefusalDiagnostics(ctx context.Context, action string, err error) (diag.Diagnostics, bool) {
+// writeRefusal is a write of keys that a reading of the API refuses: a 403
+// that is not about production access, or a 405 to an update. judge finds
+// it; its diagnostics say what it means and what to do.
+type writeRefusal struct {
+	apiErr *client.Error
+	// owner says whose the provider's key is, for a 403: its email and role
+	// from one GET /user on this error path, or "" when that failed.
+	owner string
+}
+
+// writeRefusalOf returns the refusal err is, or nil. A 403 to an admin is
+// another matter, left to describeAPIError, as is one that names production
+// access, which points at the environment.
+func (d *providerData) writeRefusalOf(ctx context.Context, err error) *writeRefusal {
 	var apiErr *client.Error
 	if !errors.As(err, &apiErr) || !isKeyWrite(apiErr) {
-		return nil, false
+		return nil
 	}
 	switch {
 	case isUpdateRefused(err):
-		return updateRefusedDiagnostics(action, err, ""), true
-	case apiErr.StatusCode == http.StatusForbidden && !strings.Contains(strings.ToLower(apiErr.Detail), "production"):
-		return d.adminRoleDiagnostics(ctx, action, apiErr)
+		return &writeRefusal{apiErr: apiErr}
+	case apiErr.StatusCode != http.StatusForbidden || strings.Contains(strings.ToLower(apiErr.Detail), "production"):
+		return nil
 	}
-	return nil, false
-}
-
-// adminRoleDiagnostics says that writing keys needs the admin role, with
-// the role of the provider's key's owner (one GET /user, on this error path
-// only). An admin refused is another matter, left to describeAPIError.
-func (d *providerData) adminRoleDiagnostics(ctx context.Context, action string, apiErr *client.Error) (diag.Diagnostics, bool) {
-	who := "The provider's API key belongs to a user who is not an admin of the organization"
+	r := &writeRefusal{apiErr: apiErr}
 	if u, err := d.currentUser(ctx); err == nil {
 		if u.Role == "admin" {
-			return nil, false
+			return nil
 		}
-		who = fmt.Sprintf("The provider's API key belongs to %s, whose role is %q", u.Email, u.Role)
+		r.owner = fmt.Sprintf("%s, whose role is %q", u.Email, u.Role)
+	}
+	return r
+}
+
+// diagnostics explains the refusal of a write made to do action.
+func (r *writeRefusal) diagnostics(action string) diag.Diagnostics {
+	if r.apiErr.StatusCode == http.StatusMethodNotAllowed {
+		return updateRefusedDiagnostics(action, r.apiErr, "")
+	}
+	who := "The provider's API key belongs to a user who is not an admin of the organization"
+	if r.owner != "" {
+		who = "The provider's API key belongs to " + r.owner
 	}
 	answer := "Domain Trust answered 403 Forbidden"
-	if apiErr.Detail != "" {
-		answer += ": " + apiErr.Detail
+	if r.apiErr.Detail != "" {
+		answer += ": " + r.apiErr.Detail
 	}
 	var diags diag.Diagnostics
 	diags.AddError("Could not "+action+": writing keys needs the admin role",
@@ -84,7 +99,7 @@ func (d *providerData) adminRoleDiagnostics(ctx context.Context, action string, 
 			"left as it was.\n\nConfigure the provider with the API key of an admin of the organization (provider "+
 			"attribute api_key or the %s environment variable), or ask an admin to make this change. Reading keys "+
 			"(refresh, data sources, terraform query) works with any role.", answer, who, envAPIKey))
-	return diags, true
+	return diags
 }
 
 // updateRefusedDiagnostics says that Domain Trust cannot change a key in

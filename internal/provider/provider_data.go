@@ -34,6 +34,9 @@ type providerData struct {
 
 	keys     *keys.Service
 	endpoint string
+	// keyClient is a client for another API key at endpoint, with the
+	// provider's client settings (withKeyClients); nil until set.
+	keyClient func(apiKey string) (*client.Client, error)
 	// secrets are the secrets this process knows, so that none is taken
 	// for a key id (key_id_input.go).
 	secrets *knownSecrets
@@ -43,6 +46,22 @@ type providerData struct {
 // managed keys' reads are served from a listing (keys.ListPolicy).
 func newProviderData(api keys.API, clk clock.Clock, endpoint string, listing keys.ListPolicy) *providerData {
 	return &providerData{clock: clk, keys: keys.New(api, clk, listing), endpoint: endpoint, secrets: newKnownSecrets()}
+}
+
+// withKeyClients lets d make clients for other API keys with conf, the
+// provider's own client configuration but for its API key, and returns d.
+func (d *providerData) withKeyClients(conf client.Config) *providerData {
+	if conf.HTTPClient == nil {
+		// One transport for them all: each client would otherwise leave its
+		// own idle connections behind.
+		conf.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	d.keyClient = func(apiKey string) (*client.Client, error) {
+		c := conf
+		c.APIKey = apiKey
+		return client.New(c)
+	}
+	return d
 }
 
 // unconfiguredData is what Configure hands out when the provider block
@@ -134,9 +153,14 @@ func (d *providerData) updateKey(ctx context.Context, id string, in client.Updat
 }
 
 // deleteKey deletes a key; alreadyGone says it was proven not to exist
-// (keys.Service.Delete).
-func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bool, err error) {
-	return d.keys.Delete(ctx, id)
+// (keys.Service.Delete). Any other failure explains itself
+// (apiFailure.diagnostics).
+func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bool, failure *apiFailure) {
+	gone, f := d.keys.Delete(ctx, id)
+	if f == nil {
+		return gone, nil
+	}
+	return false, &apiFailure{Failure: *f, endpoint: d.endpoint}
 }
 
 // keyPages lists keys a page at a time, each key once.
@@ -147,6 +171,20 @@ func (d *providerData) keyPages(ctx context.Context, in client.ListKeysInput) it
 // listKeys lists every key that matches in.
 func (d *providerData) listKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error) {
 	return d.keys.List(ctx, in)
+}
+
+// currentUserOf reads the user of another API key (GET /user) at the
+// provider's endpoint: whether that key works. The client masks apiKey in
+// its logs.
+func (d *providerData) currentUserOf(ctx context.Context, apiKey string) (*client.User, error) {
+	if d.keyClient == nil {
+		return nil, errors.New("the provider cannot make clients for other keys; please report this bug")
+	}
+	c, err := d.keyClient(apiKey)
+	if err != nil {
+		return nil, err
+	}
+	return c.CurrentUser(ctx)
 }
 
 // apiEndpoint is the API's base URL, for messages.
@@ -160,30 +198,45 @@ func (d *providerData) checkEndpoint(ctx context.Context) *endpointProblem {
 // apiErrorDiagnostics explains err, an error of an API call made to do
 // action (it completes "Could not ..."), as diagnostics that say what went
 // wrong and what to do (api_errors.go). A 404 is judged by this provider
-// instance's endpoint proof.
+// instance's endpoint proof. A caller that first asks whether err proves a
+// key gone uses judge instead, once, for both answers.
 func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
-	if diags, ok := d.writeRefusalDiagnostics(ctx, action, err); ok {
-		return diags
-	}
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
-		return describeAPIError(action, err, d.endpoint)
-	}
-	return notFoundDiagnostics(action, apiErr, d.endpoint, d.checkEndpoint(ctx))
+	return d.judge(ctx, err).diagnostics(action)
 }
 
 // listKeysDiagnostics explains a failed listing: a user_id the API proves it
 // does not know at that attribute, anything else as every API error.
 func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKeysInput, err error) diag.Diagnostics {
-	if in.UserID != "" && d.provenNotFound(ctx, err) {
+	f := d.judge(ctx, err)
+	if in.UserID != "" && f.Gone() {
 		return userNotFoundDiagnostics()
 	}
-	return d.apiErrorDiagnostics(ctx, "list Domain Trust API keys", err)
+	return f.diagnostics("list Domain Trust API keys")
 }
 
-// provenNotFound reports whether err proves that what was asked for (a key,
-// a user) does not exist (keys.Service.ProvenNotFound). Anything else proves
-// nothing, and the caller must leave state as it is.
-func (d *providerData) provenNotFound(ctx context.Context, err error) bool {
-	return d.keys.ProvenNotFound(ctx, err)
+// judge weighs err against the endpoint proof, once (keys.Service.Judge),
+// and a refused write against the readings of the API that refuse it
+// (api_key_write_refusals.go).
+func (d *providerData) judge(ctx context.Context, err error) apiFailure {
+	return apiFailure{Failure: d.keys.Judge(ctx, err), endpoint: d.endpoint, refusal: d.writeRefusalOf(ctx, err)}
+}
+
+// apiFailure is an API call's error as judge weighed it, with the endpoint
+// that messages name: whether it proves what was asked for gone (Gone), and
+// if not, what to tell the user, from the same proof.
+type apiFailure struct {
+	keys.Failure
+	endpoint string
+	refusal  *writeRefusal // a write refused by a reading of the API, if so
+}
+
+// diagnostics explains the failure of an API call made to do action.
+func (f apiFailure) diagnostics(action string) diag.Diagnostics {
+	if f.refusal != nil {
+		return f.refusal.diagnostics(action)
+	}
+	if f.NotFound == nil {
+		return describeAPIError(action, f.Err, f.endpoint)
+	}
+	return notFoundDiagnostics(action, f.NotFound, f.endpoint, describeProofFailure(f.endpoint, f.Proof))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -86,6 +87,7 @@ type floorKeyModel struct {
 	Seal             types.Object `tfsdk:"seal"`
 	SealedKey        types.String `tfsdk:"sealed_key"`
 	RetireAfter      types.String `tfsdk:"retire_after"`
+	SecretVersion    types.Int64  `tfsdk:"secret_version"`
 }
 
 func (floorKey) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -129,6 +131,10 @@ func (floorKey) Schema(_ context.Context, _ resource.SchemaRequest, resp *resour
 			},
 			"sealed_key":   schema.StringAttribute{Computed: true, PlanModifiers: useState},
 			"retire_after": schema.StringAttribute{Optional: true},
+			"secret_version": schema.Int64Attribute{
+				Computed:      true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
 		},
 	}
 }
@@ -152,6 +158,7 @@ func (floorKey) Create(ctx context.Context, req resource.CreateRequest, resp *re
 	}
 	m.Created = types.StringValue(now.Format(time.RFC3339))
 	m.SealedKey = types.StringNull() // the benchmark seals nothing
+	m.SecretVersion = types.Int64Value(now.Unix())
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
