@@ -160,7 +160,7 @@ func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bo
 	if f == nil {
 		return gone, nil
 	}
-	return false, &apiFailure{Failure: *f, endpoint: d.endpoint}
+	return false, &apiFailure{Failure: *f, endpoint: d.endpoint, refusal: d.writeRefusalOf(ctx, f.Err)}
 }
 
 // keyPages lists keys a page at a time, each key once.
