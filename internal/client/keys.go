@@ -3,8 +3,6 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
-	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -140,44 +138,6 @@ func (c *Client) ListKeysPage(ctx context.Context, in ListKeysInput, pageToken s
 		page.Keys = append(page.Keys, *answer.Keys[i].toKey())
 	}
 	return page, nil
-}
-
-// KeyPageLister fetches one page of a listing: a *Client, or anything that
-// wraps one.
-type KeyPageLister interface {
-	ListKeysPage(ctx context.Context, in ListKeysInput, pageToken string) (*KeyPage, error)
-}
-
-// KeyPages yields the pages of a listing in order, following nextPageToken
-// to the last page, so that a caller holds one page at a time. Each key id is
-// yielded once: a key that comes back on a later page (the listing shifted
-// between two requests, as a key created or deleted meanwhile can make it
-// do) is left out of that page, so a page may hold fewer keys than the server
-// sent, or none. It ends with an error at a failed request, or when the
-// server repeats a page token: following it would loop forever.
-func KeyPages(ctx context.Context, l KeyPageLister, in ListKeysInput) iter.Seq2[*KeyPage, error] {
-	return func(yield func(*KeyPage, error) bool) {
-		tokens, ids := map[string]bool{}, map[string]bool{}
-		token, keys := "", 0
-		for {
-			page, err := l.ListKeysPage(ctx, in, token)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			page = &KeyPage{Keys: withoutRepeats(page.Keys, ids), NextPageToken: page.NextPageToken}
-			keys += len(page.Keys)
-			if !yield(page, nil) || page.NextPageToken == "" {
-				return
-			}
-			if tokens[page.NextPageToken] {
-				yield(nil, fmt.Errorf("GET /keys: the server repeated a page token after %d keys; stopping instead of looping forever", keys))
-				return
-			}
-			tokens[page.NextPageToken] = true
-			token = page.NextPageToken
-		}
-	}
 }
 
 // withoutRepeats returns keys without those whose id is in seen, and adds

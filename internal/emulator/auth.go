@@ -62,11 +62,12 @@ func (e *Emulator) targetUser(c caller, userID string) (*user, *response) {
 }
 
 // visibleKey returns a key the caller may see and manage: their own, or, for an
-// admin, one of a user of their organization. Every other key is "not found".
+// admin, one of a user of their organization. Every other key is "not found",
+// and so is an expired key under expired-hidden.
 // Callers hold e.mu.
 func (e *Emulator) visibleKey(c caller, id string) *apiKey {
 	k := e.st.keys[id]
-	if k == nil {
+	if k == nil || e.hidesExpired(k) {
 		return nil
 	}
 	if k.userID == c.userID {

@@ -6,6 +6,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -30,6 +31,11 @@ type Options struct {
 	Seed             int64         // fault randomness; 0 = random
 	Logger           *slog.Logger  // nil = discard
 	MaxBodyBytes     int64         // default 1 MiB, applied to compressed AND decompressed body; over -> 413 problem
+	// Variants are the other readings of the API to emulate (variants.go);
+	// none is the default reading CONTRACT.md describes.
+	Variants []Variant
+	// BootstrapRole is the role Bootstrap gives its user; "" = admin.
+	BootstrapRole Role
 }
 
 // Emulator serves the Domain Trust API under /api, its own statistics under
@@ -43,6 +49,8 @@ type Emulator struct {
 	faults    *faults
 	stats     *statsRecorder
 	dashboard *dashboard
+	variants  variantSet
+	bootRole  Role
 
 	mu sync.RWMutex
 	st *store
@@ -66,6 +74,14 @@ func New(opts Options) (*Emulator, error) {
 	if opts.MaxBodyBytes < 0 {
 		return nil, fmt.Errorf("emulator: MaxBodyBytes must not be negative, got %d", opts.MaxBodyBytes)
 	}
+	variants, err := newVariantSet(opts.Variants)
+	if err != nil {
+		return nil, err
+	}
+	bootRole := cmp.Or(opts.BootstrapRole, RoleAdmin)
+	if !bootRole.valid() {
+		return nil, fmt.Errorf("emulator: invalid BootstrapRole %q: valid roles are %s, %s and %s", opts.BootstrapRole, RoleAdmin, RoleMember, RoleTrial)
+	}
 	e := &Emulator{
 		log:       opts.Logger,
 		maxBody:   opts.MaxBodyBytes,
@@ -73,6 +89,8 @@ func New(opts Options) (*Emulator, error) {
 		faults:    newFaults(opts.Seed, opts.FaultRate, opts.LostResponseRate, opts.Latency),
 		stats:     newStatsRecorder(),
 		st:        newStore(),
+		variants:  variants,
+		bootRole:  bootRole,
 	}
 	e.dashboard = newDashboard(e)
 	e.clock = opts.Clock
@@ -241,6 +259,9 @@ func (e *Emulator) serve(r *http.Request, rt *route, id string, unrouted respons
 	}
 	if rt == nil {
 		return unrouted
+	}
+	if refused, ok := e.refusedRoute(rt); ok {
+		return refused
 	}
 	req := &apiRequest{http: r, id: id}
 	if rt.auth {

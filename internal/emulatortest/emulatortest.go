@@ -14,6 +14,7 @@ package emulatortest
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
@@ -47,6 +48,12 @@ type Options struct {
 	// Clock, when set, is shared with the emulator (a provider under test
 	// reads the same one).
 	Clock *clock.Mock
+	// Variants are the other readings of the API the emulator follows
+	// (emulator.Variant), added to Emulator.Variants.
+	Variants []emulator.Variant
+	// Role is the bootstrapped user's role when not "" (admin by default);
+	// it overrides Emulator.BootstrapRole.
+	Role emulator.Role
 	// Emulator is passed to emulator.New; its Clock is replaced by the mock
 	// clock, and a zero Seed becomes 1 so that faults repeat.
 	Emulator emulator.Options
@@ -61,6 +68,10 @@ func Start(t testing.TB, opts Options) *Server {
 	}
 	o := opts.Emulator
 	o.Clock = mock
+	o.Variants = append(slices.Clone(o.Variants), opts.Variants...)
+	if opts.Role != "" {
+		o.BootstrapRole = opts.Role
+	}
 	if o.Seed == 0 {
 		o.Seed = 1
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
@@ -72,5 +73,30 @@ func TestStartServesOneOrganization(t *testing.T) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET /user answered %d", resp.StatusCode)
+	}
+}
+
+// TestStartWithVariants: Options.Variants and Options.Role reach the
+// emulator: a member under admin-writes may not create keys.
+func TestStartWithVariants(t *testing.T) {
+	t.Parallel()
+	s := Start(t, Options{Variants: []emulator.Variant{emulator.VariantAdminWrites}, Role: emulator.RoleMember})
+	if got := s.Emulator.Variants(); len(got) != 1 || got[0] != emulator.VariantAdminWrites {
+		t.Fatalf("variants %v, want admin-writes", got)
+	}
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, s.Endpoint+"/keys",
+		strings.NewReader(`{"key":{"environment":"testing","expiry":"2099-01-01T00:00:00Z"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+s.Boot.APIKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a member's POST /keys under admin-writes answered %d, want 403", resp.StatusCode)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"iter"
 	"net/http"
+	"time"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/clock"
@@ -87,6 +88,17 @@ func (s *Service) Pages(ctx context.Context, in client.ListKeysInput) iter.Seq2[
 // List lists every key that matches in.
 func (s *Service) List(ctx context.Context, in client.ListKeysInput) ([]client.Key, error) {
 	return s.api.ListKeys(ctx, in)
+}
+
+// CurrentUser reads the user of the provider's API key (GET /user).
+func (s *Service) CurrentUser(ctx context.Context) (*client.User, error) {
+	return s.api.CurrentUser(ctx)
+}
+
+// ServerTimeOffset is the API's clock minus the client's, from the latest
+// answer's Date header.
+func (s *Service) ServerTimeOffset() (time.Duration, bool) {
+	return s.api.ServerTimeOffset()
 }
 
 // CheckEndpoint proves the endpoint (endpoint_proof.go): nil once proven,

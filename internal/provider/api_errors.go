@@ -52,11 +52,14 @@ func notFoundDiagnostics(action string, apiErr *client.Error, endpoint string, p
 
 // userNotFoundDiagnostics explains a listing of the keys of a user the API
 // proved it does not know.
-func userNotFoundDiagnostics(userID string) diag.Diagnostics {
+func userNotFoundDiagnostics() diag.Diagnostics {
 	var diags diag.Diagnostics
-	diags.AddAttributeError(path.Root("user_id"), "User not found",
-		fmt.Sprintf("Domain Trust knows no user %s in the organization of the provider's API key. "+
-			"An admin can list the keys of users of their own organization only.", userID))
+	// The id is not repeated, nor is the error attached to user_id (where
+	// Terraform would print its line): an id Domain Trust does not know may
+	// be a secret pasted by mistake (key_id_input.go).
+	diags.AddError("User not found",
+		"Domain Trust knows no user with this user_id in the organization of the provider's API key. "+
+			"An admin can list the keys of users of their own organization only.")
 	return diags
 }
 

@@ -2,13 +2,11 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -49,10 +47,17 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() || !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
-	id := cfg.ID.ValueString()
-	key, err := d.data.getKey(ctx, id)
+	// Until Domain Trust answers a key by it, the id may be a secret pasted
+	// by mistake: no message repeats it (key_id_input.go).
+	id := unconfirmedID{value: cfg.ID.ValueString(), what: "id"}
+	if diags := d.data.refusedAsSecret(id); diags != nil {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
+	ctx = id.maskedFor(ctx)
+	key, err := d.data.getKey(ctx, id.value)
 	if err != nil {
-		resp.Diagnostics.Append(keyNotReadDiagnostics(id, d.data.judge(ctx, err))...)
+		resp.Diagnostics.Append(id.scrub(keyNotReadDiagnostics(d.data.judge(ctx, err)))...)
 		return
 	}
 	state := apiKeyObjectOf(key)
@@ -62,18 +67,20 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// keyNotReadDiagnostics explains a read of key id that failed: a key the API
+// keyNotReadDiagnostics explains a read of a key by id that failed: a key the API
 // proves it does not show, or the API's error.
-func keyNotReadDiagnostics(id string, failure apiFailure) diag.Diagnostics {
+func keyNotReadDiagnostics(failure apiFailure) diag.Diagnostics {
 	if !failure.Gone() {
-		return failure.diagnostics("read Domain Trust API key " + id)
+		return failure.diagnostics("read the Domain Trust API key")
 	}
 	// The API answers 404 alike for a missing key and for another user's or
-	// organization's, so the message cannot say which.
+	// organization's, so the message cannot say which. At the block, not at
+	// id: Terraform would print the id's line under it.
 	var diags diag.Diagnostics
-	diags.AddAttributeError(path.Root("id"), "API key not found",
-		fmt.Sprintf("Domain Trust has no API key with id %s that the provider's API key may see. The key may "+
-			"have been deleted, or it belongs to someone else: a member sees only their own keys, and an admin "+
-			"only those of their own organization.", id))
+	diags.AddError("API key not found",
+		"Domain Trust has no API key with this id that the provider's API key may see. The key may have been "+
+			"deleted, it may have expired (Domain Trust may no longer show a key once it has expired), or it "+
+			"belongs to someone else: a member sees only their own keys, and an admin only those of their own "+
+			"organization.")
 	return diags
 }

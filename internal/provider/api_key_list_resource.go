@@ -63,6 +63,11 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		return
 	}
 	in := filters.listInput()
+	diags.Append(r.data.refusedAsSecret(userIDInput(in.UserID))...)
+	if diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
 	stream.Results = func(push func(list.ListResult) bool) {
 		r.stream(ctx, req, in, push)
 	}

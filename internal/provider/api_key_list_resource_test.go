@@ -130,7 +130,7 @@ func TestProtocolList_filters(t *testing.T) {
 		if len(results) != 1 {
 			t.Fatalf("%d results, want one error", len(results))
 		}
-		protocoltest.RequireErrorAt(t, results[0].Diagnostics, tftypes.NewAttributePath().WithAttributeName("user_id"), "User not found")
+		protocoltest.RequireErrorAt(t, results[0].Diagnostics, nil, "User not found")
 	})
 }
 

@@ -64,8 +64,15 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	var rotation, sealCfg types.Object
-	getAttributes(ctx, req.Config, &resp.Diagnostics, map[string]any{"rotation": &rotation, "seal": &sealCfg})
+	var userID types.String
+	getAttributes(ctx, req.Config, &resp.Diagnostics, map[string]any{"rotation": &rotation, "seal": &sealCfg, "user_id": &userID})
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Refused before the plan shows it: user_id is not sensitive, and a
+	// secret given as a user id would be printed in the plan.
+	if diags := r.data.refusedAsSecret(userIDInput(userID.ValueString())); diags != nil {
+		resp.Diagnostics.Append(diags...)
 		return
 	}
 	if req.State.Raw.IsNull() {

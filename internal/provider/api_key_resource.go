@@ -153,6 +153,10 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	if !plan.UserID.IsUnknown() && !plan.UserID.IsNull() {
 		in.UserID = plan.UserID.ValueString()
+		if diags := r.data.refusedAsSecret(userIDInput(in.UserID)); diags != nil {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
 	}
 	key, err := r.data.createKey(ctx, in)
 	if err != nil {
@@ -220,11 +224,17 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A key just imported has never been read: its id is not confirmed yet.
+	imported := unconfirmedID{what: "import id"}
+	if state.Environment.IsNull() {
+		imported.value = state.ID.ValueString()
+		ctx = imported.maskedFor(ctx)
+	}
 	// What GET /keys/{id} answers, from a listing when one serves it
 	// (internal/keys/key_reader.go); a key missing from it is read on its own.
 	key, err := r.data.readManagedKey(ctx, state.ID.ValueString(), state.UserID.ValueString())
 	if err != nil {
-		r.readFailed(ctx, state, r.data.judge(ctx, err), resp)
+		r.readFailed(ctx, state, imported, r.data.judge(ctx, err), resp)
 		return
 	}
 	if changes := driftOf(state, key); changes != "" {
@@ -245,16 +255,18 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 // readFailed ends a read that got no key: a key proven gone leaves state,
 // with a warning; anything else, an unproven 404 included, is an error that
 // leaves state as it was.
-func (r *apiKeyResource) readFailed(ctx context.Context, state apiKeyModel, failure apiFailure, resp *resource.ReadResponse) {
+func (r *apiKeyResource) readFailed(ctx context.Context, state apiKeyModel, imported unconfirmedID, failure apiFailure, resp *resource.ReadResponse) {
 	if !failure.Gone() {
-		resp.Diagnostics.Append(failure.diagnostics("read Domain Trust API key " + state.ID.ValueString())...)
+		resp.Diagnostics.Append(imported.scrub(failure.diagnostics("read Domain Trust API key " + state.ID.ValueString()))...)
 		return
 	}
-	tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
-	// A key just imported has never been read: Terraform itself says
-	// that the object to import does not exist.
+	// A key just imported has never been read: Terraform itself says that
+	// the object to import does not exist, and its id, never confirmed by
+	// Domain Trust, may be a secret pasted by mistake (key_id_input.go), so
+	// it is not repeated.
 	if !state.Environment.IsNull() {
-		resp.Diagnostics.AddWarning("API key deleted outside Terraform", deletedDetail(state))
+		tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		r.data.warnKeyGone(ctx, state, resp.State, &resp.Diagnostics)
 	}
 	resp.State.RemoveResource(ctx)
 	// The framework (v1.19) wants an identity even from a read that
@@ -287,6 +299,11 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	plan.SecretVersion = secretVersionOf(state.Created)
 	if in.Description != nil || in.Expiry != nil {
 		key, err := r.data.updateKey(ctx, state.ID.ValueString(), in)
+		if err != nil && isUpdateRefused(err) {
+			resp.Diagnostics.Append(updateRefusedDiagnostics("update Domain Trust API key "+state.ID.ValueString(),
+				err, updateChanges(in))...)
+			return
+		}
 		if err != nil {
 			resp.Diagnostics.Append(updateFailedDiagnostics(state, r.data.judge(ctx, err))...)
 			return
@@ -338,18 +355,25 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		}
 		id, what = fromIdentity.ValueString(), "import identity"
 	}
+	// Neither message repeats the id: until Domain Trust answers a key by
+	// it, it may be a secret pasted by mistake (key_id_input.go).
+	if diags := r.data.refusedAsSecret(unconfirmedID{value: id, what: what}); diags != nil {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
 	// The rule of the data source's id validator, so both take the same ids.
 	if problem := validators.CheckUUID(id, "a Domain Trust API key id"); problem != "" {
 		resp.Diagnostics.AddError("Invalid "+what,
-			fmt.Sprintf("%q is not a Domain Trust API key id: the %s %s. Import by the key's id as shown in the "+
-				"Domain Trust dashboard, by the domaintrust_api_keys data source or by terraform query.", id, what, problem))
+			fmt.Sprintf("The %s is not a Domain Trust API key id: it %s (the value is not repeated here, in case it "+
+				"is a secret). Import by the key's id as shown in the Domain Trust dashboard, by the "+
+				"domaintrust_api_keys data source or by terraform query.", what, problem))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	setKeyIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.AddWarning("Imported key has no secret value",
-		fmt.Sprintf("Domain Trust shows a key's secret value only once, when the key is created, so `key` of the "+
-			"imported key %s stays null, and so does `sealed_key` if the configuration sets `seal`. Everything else "+
+		"Domain Trust shows a key's secret value only once, when the key is created, so `key` of the "+
+			"imported key stays null, and so does `sealed_key` if the configuration sets `seal`. Everything else "+
 			"is managed as usual. If you need the value in Terraform, or sealed for its consumer, replace the key "+
-			"(terraform apply -replace=...) to mint a new one.", id))
+			"(terraform apply -replace=...) to mint a new one.")
 }

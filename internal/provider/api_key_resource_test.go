@@ -211,7 +211,7 @@ func TestAccAPIKey_import(t *testing.T) {
 			ResourceName:  keyAddr,
 			ImportState:   true,
 			ImportStateId: "not-a-uuid",
-			ExpectError:   regexp.MustCompile(`"not-a-uuid" is not a Domain Trust API key id`),
+			ExpectError:   expectError("The import id is not a Domain Trust API key id"),
 		},
 		// Other spellings of the key's UUID are refused by the data
 		// source's rule, with the canonical form to write instead.
@@ -231,7 +231,7 @@ func importOtherSpelling(cfg string, spell func(id string) string) resource.Test
 		ImportStateIdFunc: func(s *terraform.State) (string, error) {
 			return spell(s.RootModule().Resources[keyAddr].Primary.ID), nil
 		},
-		ExpectError: regexp.MustCompile(expectError("is not a Domain Trust API key id: the import id must be a Domain Trust API key id, a UUID").String() +
+		ExpectError: regexp.MustCompile(expectError("is not a Domain Trust API key id: it must be a Domain Trust API key id, a UUID").String() +
 			`[\s\S]*write\s+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)`),
 	}
 }

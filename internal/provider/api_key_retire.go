@@ -85,7 +85,10 @@ func retireKey(ctx context.Context, data *providerData, state apiKeyModel, windo
 		tflog.Info(ctx, "Domain Trust API key expires within its retire_after window; left as it is", map[string]any{"id": id})
 	default:
 		if _, err := data.updateKey(ctx, id, client.UpdateKeyInput{Expiry: &end}); err != nil {
-			if failure := data.judge(ctx, err); !failure.Gone() {
+			switch failure := data.judge(ctx, err); {
+			case isUpdateRefused(err):
+				diags.Append(retireRefusedDiagnostics(state, key.Expiry)...)
+			case !failure.Gone():
 				diags.Append(failure.diagnostics("retire Domain Trust API key " + id)...)
 			}
 			return

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -68,29 +67,36 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 	if resp.Diagnostics.HasError() || !requireConfigured(a.data, &resp.Diagnostics) {
 		return
 	}
-	id := cfg.ID.ValueString()
 	progress := func(format string, args ...any) {
 		if resp.SendProgress != nil {
 			resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(format, args...)})
 		}
 	}
-
-	progress("Deleting Domain Trust API key %s at %s", id, a.data.apiEndpoint())
-	alreadyGone, failure := a.data.deleteKey(ctx, id)
-	switch {
-	case failure != nil:
-		resp.Diagnostics.Append(failure.diagnostics("revoke Domain Trust API key " + id)...)
-		return
-	case alreadyGone && cfg.AllowMissing.ValueBool():
-		progress("Domain Trust API key %s does not exist; nothing to revoke (allow_missing = true)", id)
-		return
-	case alreadyGone:
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "API key not found",
-			fmt.Sprintf("Domain Trust has no API key %s that the provider's API key may see: the id is wrong, the "+
-				"key belongs to another organization (or, for a member, to another user), or it was deleted already. "+
-				"Nothing was deleted. Set allow_missing = true to accept a key that is already gone.", id))
+	// Until Domain Trust accepts the deletion, the id may be a secret pasted
+	// by mistake: nothing repeats it (key_id_input.go).
+	given := unconfirmedID{value: cfg.ID.ValueString(), what: "id"}
+	if diags := a.data.refusedAsSecret(given); diags != nil {
+		resp.Diagnostics.Append(diags...)
 		return
 	}
+	progress("Deleting the Domain Trust API key with the given id at %s", a.data.apiEndpoint())
+	alreadyGone, failure := a.data.deleteKey(given.maskedFor(ctx), given.value)
+	switch {
+	case failure != nil:
+		resp.Diagnostics.Append(given.scrub(failure.diagnostics("revoke the Domain Trust API key"))...)
+		return
+	case alreadyGone && cfg.AllowMissing.ValueBool():
+		progress("The Domain Trust API key with the given id does not exist; nothing to revoke (allow_missing = true)")
+		return
+	case alreadyGone:
+		// At the action, not at id: Terraform would print the id's line.
+		resp.Diagnostics.AddError("API key not found",
+			"Domain Trust has no API key with this id that the provider's API key may see: the id is wrong, the "+
+				"key belongs to another organization (or, for a member, to another user), or it was deleted (or "+
+				"expired) already. Nothing was deleted. Set allow_missing = true to accept a key that is already gone.")
+		return
+	}
+	id := given.value
 	progress("Domain Trust accepted the deletion of API key %s; checking that it is gone", id)
 	a.confirmRevoked(ctx, id, progress, &resp.Diagnostics)
 }

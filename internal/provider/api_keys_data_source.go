@@ -68,6 +68,10 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	in := cfg.listInput()
+	if diags := d.data.refusedAsSecret(userIDInput(in.UserID)); diags != nil {
+		resp.Diagnostics.Append(diags...)
+		return
+	}
 	keys, err := d.data.listKeys(ctx, in)
 	if err != nil {
 		resp.Diagnostics.Append(d.data.listKeysDiagnostics(ctx, in, err)...)

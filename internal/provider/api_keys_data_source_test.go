@@ -303,7 +303,7 @@ data "domaintrust_api_keys" "stranger" {
   user_id = %q
 }
 `, stranger),
-				ExpectError: expectError("Domain Trust knows no user " + stranger + " in the organization"),
+				ExpectError: expectError("Domain Trust knows no user with this user_id in the organization"),
 			},
 		},
 	})

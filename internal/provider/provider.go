@@ -165,6 +165,7 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	data := newProviderData(c, p.clock, conf.Endpoint, p.keyListing).withKeyClients(conf)
+	data.secrets.add(conf.APIKey)
 	// One request per provider process, so that a wrong key or endpoint fails
 	// the plan rather than the apply.
 	if !skipCheck {
@@ -238,6 +239,7 @@ func (p *domainTrustProvider) DataSources(_ context.Context) []func() datasource
 	return []func() datasource.DataSource{
 		func() datasource.DataSource { return &apiKeyDataSource{} },
 		func() datasource.DataSource { return &apiKeysDataSource{} },
+		func() datasource.DataSource { return &currentUserDataSource{} },
 	}
 }
 

@@ -37,12 +37,15 @@ type providerData struct {
 	// keyClient is a client for another API key at endpoint, with the
 	// provider's client settings (withKeyClients); nil until set.
 	keyClient func(apiKey string) (*client.Client, error)
+	// secrets are the secrets this process knows, so that none is taken
+	// for a key id (key_id_input.go).
+	secrets *knownSecrets
 }
 
 // newProviderData builds what Configure hands out; listing says when
 // managed keys' reads are served from a listing (keys.ListPolicy).
 func newProviderData(api keys.API, clk clock.Clock, endpoint string, listing keys.ListPolicy) *providerData {
-	return &providerData{clock: clk, keys: keys.New(api, clk, listing), endpoint: endpoint}
+	return &providerData{clock: clk, keys: keys.New(api, clk, listing), endpoint: endpoint, secrets: newKnownSecrets()}
 }
 
 // withKeyClients lets d make clients for other API keys with conf, the
@@ -114,9 +117,14 @@ func (d *providerData) now() time.Time {
 // clientVersion is the Terraform version the client reported at Configure.
 func (d *providerData) clientVersion() string { return d.terraformVersion }
 
-// createKey creates a key (keys.Service.Create).
+// createKey creates a key (keys.Service.Create), and remembers its secret
+// as one that is never a key id.
 func (d *providerData) createKey(ctx context.Context, in client.CreateKeyInput) (*client.Key, error) {
-	return d.keys.Create(ctx, in)
+	key, err := d.keys.Create(ctx, in)
+	if err == nil {
+		d.secrets.add(key.Secret.Reveal())
+	}
+	return key, err
 }
 
 // readManagedKey reads a key domaintrust_api_key manages, owned by owner
@@ -124,6 +132,15 @@ func (d *providerData) createKey(ctx context.Context, in client.CreateKeyInput) 
 func (d *providerData) readManagedKey(ctx context.Context, id, owner string) (*client.Key, error) {
 	return d.keys.ReadManaged(ctx, id, owner)
 }
+
+// currentUser reads the user of the provider's API key (GET /user).
+func (d *providerData) currentUser(ctx context.Context) (*client.User, error) {
+	return d.keys.CurrentUser(ctx)
+}
+
+// serverTimeOffset is the API's clock minus ours, when an answer has told
+// it.
+func (d *providerData) serverTimeOffset() (time.Duration, bool) { return d.keys.ServerTimeOffset() }
 
 // getKey reads any key with GET /keys/{id}.
 func (d *providerData) getKey(ctx context.Context, id string) (*client.Key, error) {
@@ -143,7 +160,7 @@ func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bo
 	if f == nil {
 		return gone, nil
 	}
-	return false, &apiFailure{Failure: *f, endpoint: d.endpoint}
+	return false, &apiFailure{Failure: *f, endpoint: d.endpoint, refusal: d.writeRefusalOf(ctx, f.Err)}
 }
 
 // keyPages lists keys a page at a time, each key once.
@@ -192,14 +209,16 @@ func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, e
 func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKeysInput, err error) diag.Diagnostics {
 	f := d.judge(ctx, err)
 	if in.UserID != "" && f.Gone() {
-		return userNotFoundDiagnostics(in.UserID)
+		return userNotFoundDiagnostics()
 	}
 	return f.diagnostics("list Domain Trust API keys")
 }
 
-// judge weighs err against the endpoint proof, once (keys.Service.Judge).
+// judge weighs err against the endpoint proof, once (keys.Service.Judge),
+// and a refused write against the readings of the API that refuse it
+// (api_key_write_refusals.go).
 func (d *providerData) judge(ctx context.Context, err error) apiFailure {
-	return apiFailure{Failure: d.keys.Judge(ctx, err), endpoint: d.endpoint}
+	return apiFailure{Failure: d.keys.Judge(ctx, err), endpoint: d.endpoint, refusal: d.writeRefusalOf(ctx, err)}
 }
 
 // apiFailure is an API call's error as judge weighed it, with the endpoint
@@ -208,10 +227,14 @@ func (d *providerData) judge(ctx context.Context, err error) apiFailure {
 type apiFailure struct {
 	keys.Failure
 	endpoint string
+	refusal  *writeRefusal // a write refused by a reading of the API, if so
 }
 
 // diagnostics explains the failure of an API call made to do action.
 func (f apiFailure) diagnostics(action string) diag.Diagnostics {
+	if f.refusal != nil {
+		return f.refusal.diagnostics(action)
+	}
 	if f.NotFound == nil {
 		return describeAPIError(action, f.Err, f.endpoint)
 	}

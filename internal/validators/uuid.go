@@ -52,7 +52,10 @@ func (v uuidValidator) ValidateString(_ context.Context, req validator.StringReq
 		return
 	}
 	if problem := CheckUUID(req.ConfigValue.ValueString(), v.what); problem != "" {
+		// The value is not repeated: what is not an id may be a secret
+		// pasted in the wrong place (a key's value instead of its id).
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
-			fmt.Sprintf("Attribute %s %s, got: %s", req.Path, problem, req.ConfigValue.ValueString()))
+			fmt.Sprintf("Attribute %s %s; the value given is not one (not repeated here, in case it is a secret).",
+				req.Path, problem))
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -51,6 +52,8 @@ type config struct {
 	faultRate        float64
 	lostResponseRate float64
 	latency          time.Duration
+	variants         []emulator.Variant
+	role             emulator.Role
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -64,8 +67,18 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&c.faultRate, "fault-rate", 0, "share `F` of API requests refused with 503 + Retry-After: 1 before anything changes")
 	fs.Float64Var(&c.lostResponseRate, "lost-response-rate", 0, "share `F` of POST/PATCH/DELETE requests carried out whose answer is then replaced by a 502")
 	fs.DurationVar(&c.latency, "latency", 0, "delay `D` added to every request (Go duration)")
+	variants := fs.String("variant", "", "emulate other readings of the API: comma-separated `NAME`s of "+variantNames()+
+		" (see CONTRACT.md)")
+	role := fs.String("role", string(emulator.RoleAdmin), "the bootstrap user's `ROLE`: admin, member or trial")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	var err error
+	if c.variants, err = emulator.ParseVariants(*variants); err != nil {
+		return c, fmt.Errorf("-variant: %w", err)
+	}
+	if c.role, err = emulator.ParseRole(*role); err != nil {
+		return c, fmt.Errorf("-role: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
@@ -117,6 +130,8 @@ func open(ctx context.Context, cfg config, logger *slog.Logger) (*emulator.Emula
 		LostResponseRate: cfg.lostResponseRate,
 		Latency:          cfg.latency,
 		Logger:           logger,
+		Variants:         cfg.variants,
+		BootstrapRole:    cfg.role,
 	})
 	if err != nil {
 		return nil, "", nil, err
@@ -141,7 +156,17 @@ func announce(stdout, stderr io.Writer, logger *slog.Logger, cfg config, addr ne
 	dashboardURL := "http://" + endpointHost(addr) + emulator.DashboardPath
 	fmt.Fprintf(stderr, "Dashboard: %s (sign in with the DOMAINTRUST_API_KEY value)\n", dashboardURL)
 	logger.Info("serving the Domain Trust API emulator", "addr", addr.String(), "dashboard", dashboardURL, "state", cfg.statePath,
-		"faultRate", cfg.faultRate, "lostResponseRate", cfg.lostResponseRate, "latency", cfg.latency)
+		"faultRate", cfg.faultRate, "lostResponseRate", cfg.lostResponseRate, "latency", cfg.latency,
+		"variants", fmt.Sprint(cfg.variants), "role", cfg.role)
+}
+
+// variantNames lists the variants for -h.
+func variantNames() string {
+	var names []string
+	for _, v := range emulator.AllVariants() {
+		names = append(names, string(v))
+	}
+	return strings.Join(names, ", ")
 }
 
 // serveUntilDone waits until the server fails (served) or ctx is done, and
