@@ -114,6 +114,7 @@ trap 'echo "demo: step \"$PHASE_NAME\" failed" >&2' ERR
 # Everything the tools below write to a temp dir goes to ours, and is removed with it.
 mkdir -p "$WORK/tmp" "$WORK/bin" "$WORK/plugins" "$WORK/emulator" "$WORK/quickstart"
 export TMPDIR="$WORK/tmp"
+echo "Temporary files: $WORK (removed at the end)"
 
 # --- 1. build -------------------------------------------------------------------
 phase "Building the provider and the emulator"

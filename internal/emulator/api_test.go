@@ -497,19 +497,23 @@ func TestBootstrap(t *testing.T) {
 	}
 	expectProblem(t, w.do("POST", "/keys", b.APIKey, keyBody(with(validKey(), map[string]any{"environment": "production"}))), http.StatusForbidden)
 
-	// A second bootstrap reuses the organization and admin, mints a new key, and
-	// applies the new production access.
+	// A second bootstrap reuses the organization and admin, mints a new key in
+	// place of the first (whose secret is gone), and applies the new
+	// production access.
 	b2, err := e.Bootstrap("", true)
 	check(t, err)
 	if b2.OrganizationID != b.OrganizationID || b2.UserID != b.UserID || b2.KeyID == b.KeyID || b2.APIKey == b.APIKey {
 		t.Errorf("second bootstrap %+v vs %+v", b2, b)
 	}
+	if _, found := e.Key(b.KeyID); found || e.Authenticates(b.APIKey) {
+		t.Error("the first bootstrap key was kept beside the second")
+	}
 	w.createKey(b2.APIKey, with(validKey(), map[string]any{"environment": "production"}))
 	// A given key that is still valid is reused as it is.
-	b3, err := e.Bootstrap(b.APIKey, true)
+	b3, err := e.Bootstrap(b2.APIKey, true)
 	check(t, err)
-	if b3.KeyID != b.KeyID || b3.APIKey != b.APIKey {
-		t.Errorf("bootstrap with a valid key %+v, want key %s", b3, b.KeyID)
+	if b3.KeyID != b2.KeyID || b3.APIKey != b2.APIKey {
+		t.Errorf("bootstrap with a valid key %+v, want key %s", b3, b2.KeyID)
 	}
 	// A given key that is unknown is minted with that value.
 	b4, err := e.Bootstrap("dtk_chosen", true)

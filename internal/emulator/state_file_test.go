@@ -48,16 +48,55 @@ func TestStateSurvivesRestart(t *testing.T) {
 	expectProblem(t, w2.do("GET", "/keys/"+id, w.adminBKey, nil), http.StatusNotFound)
 	expect(t, w2.do("GET", "/keys/"+id, w.adminAKey, nil), http.StatusOK)
 
-	// Bootstrap on a loaded state reuses the organization and admin and mints a new key.
-	boot2, err := e2.Bootstrap("", true)
+	// Bootstrap on a loaded state, given the key it printed before, reuses the
+	// organization, the admin and the key.
+	boot2, err := e2.Bootstrap(boot.APIKey, true)
 	check(t, err)
-	if boot2.OrganizationID != boot.OrganizationID || boot2.UserID != boot.UserID || boot2.APIKey == boot.APIKey {
-		t.Errorf("bootstrap after restart %+v, before %+v", boot2, boot)
+	if boot2.OrganizationID != boot.OrganizationID || boot2.UserID != boot.UserID || boot2.KeyID != boot.KeyID {
+		t.Errorf("a valid -api-key was not reused: %+v, before %+v", boot2, boot)
 	}
-	boot3, err := e2.Bootstrap(boot.APIKey, true)
-	check(t, err)
-	if boot3.KeyID != boot.KeyID {
-		t.Errorf("a valid -api-key was not reused: %+v", boot3)
+}
+
+// TestBootstrapKeepsOneKeyAcrossRestarts: an emulator started again and
+// again with the same state file and no -api-key mints a key each time (the
+// old secret is only a hash) in place of the one before: its admin holds one
+// bootstrap key, and the admin's other keys stay. With -api-key, the key
+// given is the one.
+func TestBootstrapKeepsOneKeyAcrossRestarts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	start := func(apiKey string) (*Emulator, Bootstrap) {
+		e := newEmulator(t, Options{StatePath: path})
+		boot, err := e.Bootstrap(apiKey, true)
+		check(t, err)
+		return e, boot
+	}
+	e, first := start("")
+	w := &world{t: t, e: e}
+	own, ownSecret := w.createKey(first.APIKey, validKey())
+
+	var last Bootstrap
+	for range 3 {
+		e, last = start("")
+		bootstrapKeys := 0
+		for _, k := range e.Keys() {
+			if k.UserID == first.UserID && k.Description == bootstrapKeyDescription {
+				bootstrapKeys++
+			}
+		}
+		if bootstrapKeys != 1 || !e.Authenticates(last.APIKey) {
+			t.Fatalf("after a restart: %d bootstrap keys, the printed one authenticates: %v; want 1, true",
+				bootstrapKeys, e.Authenticates(last.APIKey))
+		}
+		if _, found := e.Key(own); !found || !e.Authenticates(ownSecret) {
+			t.Fatal("the admin's own key went with the old bootstrap key")
+		}
+	}
+	if e.Authenticates(first.APIKey) {
+		t.Error("the first bootstrap key still works beside the last")
+	}
+	e, given := start(last.APIKey)
+	if given.KeyID != last.KeyID || len(e.Keys()) != 2 {
+		t.Errorf("with -api-key naming the bootstrap key: %+v and %d keys, want key %s and 2 keys", given, len(e.Keys()), last.KeyID)
 	}
 }
 

@@ -39,8 +39,10 @@ const (
 	bootstrapOrgName  = "bootstrap"
 	bootstrapEmail    = "admin@emulator.local"
 	bootstrapLifetime = 10 * 365 * 24 * time.Hour
-	loginLifetime     = 24 * time.Hour
-	secretPrefix      = "dtk_"
+	// bootstrapKeyDescription marks the keys Bootstrap makes.
+	bootstrapKeyDescription = "emulator bootstrap key"
+	loginLifetime           = 24 * time.Hour
+	secretPrefix            = "dtk_"
 )
 
 type organization struct {

@@ -16,6 +16,13 @@ import (
 // Configure proves it up front (unless skip_credentials_validation is set);
 // otherwise the first 404 does. A proof that failed for a reason that may
 // pass (the API down or busy, the network) is tried again at the next 404.
+//
+// A 404 that arrives while another's GET /user is out waits for it. If that
+// request fails for a reason that may pass, the waiting check does not take
+// its failure as its own: it makes one attempt of its own (or waits for one
+// begun after the failure), so that whether a key is proven gone does not
+// depend on whether its read happened to overlap another's. One attempt,
+// however many retries the client's max_retries allows each request.
 
 // UserAPI is the call that proves an endpoint.
 type UserAPI interface {
@@ -55,6 +62,10 @@ func newEndpointProof(api UserAPI) *endpointProof {
 // arrive while a request is out wait for its result (or for their own
 // context to end) rather than send their own.
 func (p *endpointProof) check(ctx context.Context) *ProofFailure {
+	// fresh is set once this check has waited for a request that failed:
+	// from then on, any request it shares began after that failure, and
+	// what that one shows is the answer.
+	fresh := false
 	for {
 		p.mu.Lock()
 		if p.settled {
@@ -68,8 +79,12 @@ func (p *endpointProof) check(ctx context.Context) *ProofFailure {
 			}
 			select {
 			case <-req.done:
-				if req.interrupted {
+				switch {
+				case req.interrupted:
 					continue // the sender gave up; ask again if ctx allows
+				case req.failure != nil && req.failure.Temporary() && !fresh:
+					fresh = true // not this check's attempt: make one
+					continue
 				}
 				return req.failure
 			case <-ctx.Done():

@@ -65,14 +65,18 @@ func (s *Service) Update(ctx context.Context, id string, in client.UpdateKeyInpu
 }
 
 // Delete deletes a key. A key proven not to exist counts as deleted:
-// alreadyGone says so. Any other error leaves the key as it was, as far as
+// alreadyGone says so. Any other failure leaves the key as it was, as far as
 // the service knows.
-func (s *Service) Delete(ctx context.Context, id string) (alreadyGone bool, err error) {
-	err = s.api.DeleteKey(ctx, id)
-	if err != nil && s.ProvenNotFound(ctx, err) {
+func (s *Service) Delete(ctx context.Context, id string) (alreadyGone bool, failure *Failure) {
+	err := s.api.DeleteKey(ctx, id)
+	if err == nil {
+		return false, nil
+	}
+	f := s.Judge(ctx, err)
+	if f.Gone() {
 		return true, nil
 	}
-	return false, err
+	return false, &f
 }
 
 // Pages lists keys a page at a time, each key once (client.KeyPages).
@@ -94,11 +98,20 @@ func (s *Service) CheckEndpoint(ctx context.Context) *ProofFailure {
 // ProvenNotFound reports whether err proves that what was asked for (a key,
 // a user) does not exist: a 404 problem document, from an endpoint proven in
 // this process to be the Domain Trust API. Anything else proves nothing, and
-// the caller must leave state as it is.
+// the caller must leave state as it is. A caller that also explains err
+// uses Judge instead, once, for both answers.
 func (s *Service) ProvenNotFound(ctx context.Context, err error) bool {
+	return s.Judge(ctx, err).Gone()
+}
+
+// Judge weighs err, an API call's error, against the endpoint proof, once:
+// a 404 is checked against the proof, anything else needs none.
+func (s *Service) Judge(ctx context.Context, err error) Failure {
+	f := Failure{Err: err}
 	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound || apiErr.Body != client.BodyProblem {
-		return false
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		f.NotFound = apiErr
+		f.Proof = s.CheckEndpoint(ctx)
 	}
-	return s.CheckEndpoint(ctx) == nil
+	return f
 }

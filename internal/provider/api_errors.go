@@ -29,7 +29,8 @@ func notFoundDiagnostics(action string, apiErr *client.Error, endpoint string, p
 		"to mean \"no such key\" only from an endpoint proven to be the Domain Trust API. Nothing was changed, and "+
 		"state is left as it was.", apiErr)
 	if problem != nil {
-		return problem.diagnostics("Could not "+action, unchanged)
+		return problem.diagnostics("Could not "+action, unchanged+" This 404 could not be proven, as checking the "+
+			"endpoint failed (below): a key in state stays there, and the next run checks again.")
 	}
 	if apiErr.Body != client.BodyProblem {
 		return diagnostics.Error("Could not "+action+": the answer was not Domain Trust's",

@@ -99,6 +99,10 @@ func TestAPIDiagnosticsForA404(t *testing.T) {
 			[]string{"Could not read key k1: the answer was not Domain Trust's", "came as an HTML page", "state is left as it was"}},
 		{"proven API, its own 404", &fakeUserAPI{}, notFound(client.BodyProblem),
 			[]string{"Could not read key k1 GET /keys/k1: 404 Not Found"}},
+		{"the proof failed for a while", &fakeUserAPI{err: &client.Error{StatusCode: http.StatusServiceUnavailable, Method: http.MethodGet, Path: "/user", Body: client.BodyProblem}},
+			notFound(client.BodyProblem),
+			[]string{"Could not read key k1: the endpoint could not be verified", "GET /keys/k1: 404 Not Found",
+				"This 404 could not be proven", "a key in state stays there", "GET /user: 503 Service Unavailable"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -7,6 +7,7 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
@@ -50,17 +51,8 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	id := cfg.ID.ValueString()
 	key, err := d.data.getKey(ctx, id)
-	if err != nil && d.data.provenNotFound(ctx, err) {
-		// The API answers 404 alike for a missing key and for another
-		// user's or organization's, so the message cannot say which.
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "API key not found",
-			fmt.Sprintf("Domain Trust has no API key with id %s that the provider's API key may see. The key may "+
-				"have been deleted, or it belongs to someone else: a member sees only their own keys, and an admin "+
-				"only those of their own organization.", id))
-		return
-	}
 	if err != nil {
-		resp.Diagnostics.Append(d.data.apiErrorDiagnostics(ctx, "read Domain Trust API key "+id, err)...)
+		resp.Diagnostics.Append(keyNotReadDiagnostics(id, d.data.judge(ctx, err))...)
 		return
 	}
 	state := apiKeyObjectOf(key)
@@ -68,4 +60,20 @@ func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	// the API writes the UUID in.
 	state.ID = cfg.ID
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// keyNotReadDiagnostics explains a read of key id that failed: a key the API
+// proves it does not show, or the API's error.
+func keyNotReadDiagnostics(id string, failure apiFailure) diag.Diagnostics {
+	if !failure.Gone() {
+		return failure.diagnostics("read Domain Trust API key " + id)
+	}
+	// The API answers 404 alike for a missing key and for another user's or
+	// organization's, so the message cannot say which.
+	var diags diag.Diagnostics
+	diags.AddAttributeError(path.Root("id"), "API key not found",
+		fmt.Sprintf("Domain Trust has no API key with id %s that the provider's API key may see. The key may "+
+			"have been deleted, or it belongs to someone else: a member sees only their own keys, and an admin "+
+			"only those of their own organization.", id))
+	return diags
 }

@@ -244,8 +244,8 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 
 // deleteKey deletes the key; a key proven gone counts as deleted.
 func (r *apiKeyEphemeralResource) deleteKey(ctx context.Context, ref ephemeralKeyRef, diags *diag.Diagnostics) {
-	if _, err := r.data.deleteKey(ctx, ref.ID); err != nil {
-		diags.AddWarning(undeletedSummary(ref), undeletedDetail(ref, err.Error()))
+	if _, failure := r.data.deleteKey(ctx, ref.ID); failure != nil {
+		diags.AddWarning(undeletedSummary(ref), undeletedDetail(ref, failure.Err.Error()))
 		return
 	}
 	tflog.Info(ctx, "deleted ephemeral Domain Trust API key", map[string]any{"id": ref.ID})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/diagnostics"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/planmodifiers"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 )
@@ -44,6 +46,7 @@ func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySc
 
 func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: apiKeySchemaVersion,
 		MarkdownDescription: "A Domain Trust API key. The secret value is returned only when the key is created; " +
 			"it is kept in `key`, marked sensitive. Changing `description` or `expiration` updates the key in place; " +
 			"changing `environment`, `user_id` or `rotation_triggers`, or reaching the rotation window of `rotation`, " +
@@ -176,21 +179,8 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	// What GET /keys/{id} answers, from a listing when one serves it
 	// (internal/keys/key_reader.go); a key missing from it is read on its own.
 	key, err := r.data.readManagedKey(ctx, state.ID.ValueString(), state.UserID.ValueString())
-	if err != nil && r.data.provenNotFound(ctx, err) {
-		tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
-		// A key just imported has never been read: Terraform itself says
-		// that the object to import does not exist.
-		if !state.Environment.IsNull() {
-			resp.Diagnostics.AddWarning("API key deleted outside Terraform", deletedDetail(state))
-		}
-		resp.State.RemoveResource(ctx)
-		// The framework (v1.19) wants an identity even from a read that
-		// removes the resource; Terraform before 1.12 sends none to keep.
-		setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
-		return
-	}
 	if err != nil {
-		resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "read Domain Trust API key "+state.ID.ValueString(), err)...)
+		r.readFailed(ctx, state, r.data.judge(ctx, err), resp)
 		return
 	}
 	if changes := driftOf(state, key); changes != "" {
@@ -218,6 +208,26 @@ func deletedDetail(state apiKeyModel) string {
 		"with a new secret, in its place.", state.ID.ValueString(), state.Description.ValueString())
 }
 
+// readFailed ends a read that got no key: a key proven gone leaves state,
+// with a warning; anything else, an unproven 404 included, is an error that
+// leaves state as it was.
+func (r *apiKeyResource) readFailed(ctx context.Context, state apiKeyModel, failure apiFailure, resp *resource.ReadResponse) {
+	if !failure.Gone() {
+		resp.Diagnostics.Append(failure.diagnostics("read Domain Trust API key " + state.ID.ValueString())...)
+		return
+	}
+	tflog.Warn(ctx, "Domain Trust API key no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+	// A key just imported has never been read: Terraform itself says
+	// that the object to import does not exist.
+	if !state.Environment.IsNull() {
+		resp.Diagnostics.AddWarning("API key deleted outside Terraform", deletedDetail(state))
+	}
+	resp.State.RemoveResource(ctx)
+	// The framework (v1.19) wants an identity even from a read that
+	// removes the resource; Terraform before 1.12 sends none to keep.
+	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
+}
+
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	plan, diags := keyModelOf(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
@@ -243,15 +253,8 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	plan.ID, plan.Key, plan.Created, plan.UserID = state.ID, state.Key, state.Created, state.UserID
 	if in.Description != nil || in.Expiry != nil {
 		key, err := r.data.updateKey(ctx, state.ID.ValueString(), in)
-		if err != nil && r.data.provenNotFound(ctx, err) {
-			resp.Diagnostics.AddError("API key deleted outside Terraform",
-				fmt.Sprintf("Domain Trust API key %s (%q) was deleted after the plan was made, so it cannot be "+
-					"updated. Run terraform apply again: the new plan creates a key, with a new secret, in its place.",
-					state.ID.ValueString(), state.Description.ValueString()))
-			return
-		}
 		if err != nil {
-			resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "update Domain Trust API key "+state.ID.ValueString(), err)...)
+			resp.Diagnostics.Append(updateFailedDiagnostics(state, r.data.judge(ctx, err))...)
 			return
 		}
 		plan = keyState(key, plan)
@@ -260,6 +263,18 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// Set here, not only passed through: Terraform before 1.12 plans no
 	// identity, and an update that returns none fails in the framework.
 	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
+}
+
+// updateFailedDiagnostics explains an update that failed: a key proven
+// deleted since the plan, or the API's error.
+func updateFailedDiagnostics(state apiKeyModel, failure apiFailure) diag.Diagnostics {
+	if !failure.Gone() {
+		return failure.diagnostics("update Domain Trust API key " + state.ID.ValueString())
+	}
+	return diagnostics.Error("API key deleted outside Terraform",
+		fmt.Sprintf("Domain Trust API key %s (%q) was deleted after the plan was made, so it cannot be "+
+			"updated. Run terraform apply again: the new plan creates a key, with a new secret, in its place.",
+			state.ID.ValueString(), state.Description.ValueString()))
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -272,8 +287,8 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		retireKey(ctx, r.data, state, window, &resp.Diagnostics)
 		return
 	}
-	if _, err := r.data.deleteKey(ctx, state.ID.ValueString()); err != nil {
-		resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "delete Domain Trust API key "+state.ID.ValueString(), err)...)
+	if _, failure := r.data.deleteKey(ctx, state.ID.ValueString()); failure != nil {
+		resp.Diagnostics.Append(failure.diagnostics("delete Domain Trust API key " + state.ID.ValueString())...)
 	}
 }
 

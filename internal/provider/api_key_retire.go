@@ -69,11 +69,11 @@ func retirementEnd(now time.Time, window time.Duration, expiry time.Time) time.T
 func retireKey(ctx context.Context, data *providerData, state apiKeyModel, window time.Duration, diags *diag.Diagnostics) {
 	id := state.ID.ValueString()
 	key, err := data.getKey(ctx, id)
-	if err != nil && data.provenNotFound(ctx, err) {
-		return
-	}
 	if err != nil {
-		diags.Append(data.apiErrorDiagnostics(ctx, "retire Domain Trust API key "+id, err)...)
+		// A key proven gone is retired already.
+		if failure := data.judge(ctx, err); !failure.Gone() {
+			diags.Append(failure.diagnostics("retire Domain Trust API key " + id)...)
+		}
 		return
 	}
 	now := data.now()
@@ -86,10 +86,9 @@ func retireKey(ctx context.Context, data *providerData, state apiKeyModel, windo
 		tflog.Info(ctx, "Domain Trust API key expires within its retire_after window; left as it is", map[string]any{"id": id})
 	default:
 		if _, err := data.updateKey(ctx, id, client.UpdateKeyInput{Expiry: &end}); err != nil {
-			if data.provenNotFound(ctx, err) {
-				return
+			if failure := data.judge(ctx, err); !failure.Gone() {
+				diags.Append(failure.diagnostics("retire Domain Trust API key " + id)...)
 			}
-			diags.Append(data.apiErrorDiagnostics(ctx, "retire Domain Trust API key "+id, err)...)
 			return
 		}
 		tflog.Info(ctx, "retired Domain Trust API key", map[string]any{"id": id, "expiry": end.Format(time.RFC3339)})

@@ -76,10 +76,10 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 	}
 
 	progress("Deleting Domain Trust API key %s at %s", id, a.data.apiEndpoint())
-	alreadyGone, err := a.data.deleteKey(ctx, id)
+	alreadyGone, failure := a.data.deleteKey(ctx, id)
 	switch {
-	case err != nil:
-		resp.Diagnostics.Append(a.data.apiErrorDiagnostics(ctx, "revoke Domain Trust API key "+id, err)...)
+	case failure != nil:
+		resp.Diagnostics.Append(failure.diagnostics("revoke Domain Trust API key " + id)...)
 		return
 	case alreadyGone && cfg.AllowMissing.ValueBool():
 		progress("Domain Trust API key %s does not exist; nothing to revoke (allow_missing = true)", id)
@@ -98,30 +98,35 @@ func (a *revokeAPIKeyAction) Invoke(ctx context.Context, req action.InvokeReques
 // confirmRevoked reads the key back after Domain Trust accepted its
 // deletion: only a proven 404 confirms it gone.
 func (a *revokeAPIKeyAction) confirmRevoked(ctx context.Context, id string, progress func(string, ...any), diags *diag.Diagnostics) {
-	_, err := a.data.getKey(ctx, id)
-	switch {
-	case err == nil:
-		diags.AddError("API key still exists after revoking",
-			fmt.Sprintf("Domain Trust accepted the deletion of API key %s, but still shows the key. Check it in the "+
-				"Domain Trust dashboard and revoke it there if it is listed.", id))
-	case a.data.provenNotFound(ctx, err):
+	if _, err := a.data.getKey(ctx, id); err != nil {
+		a.unconfirmed(ctx, id, a.data.judge(ctx, err), progress, diags)
+		return
+	}
+	diags.AddError("API key still exists after revoking",
+		fmt.Sprintf("Domain Trust accepted the deletion of API key %s, but still shows the key. Check it in the "+
+			"Domain Trust dashboard and revoke it there if it is listed.", id))
+}
+
+// unconfirmed ends a revocation whose read back failed: only a proven 404
+// confirms the key gone.
+func (a *revokeAPIKeyAction) unconfirmed(ctx context.Context, id string, failure apiFailure, progress func(string, ...any), diags *diag.Diagnostics) {
+	if failure.Gone() {
 		tflog.Info(ctx, "revoked Domain Trust API key", map[string]any{"id": id})
 		progress("Revoked: Domain Trust API key %s no longer exists", id)
+		return
+	}
+	const summary = "Could not confirm that API key %s is revoked"
+	const unconfirmed = "The deletion was answered as a success, but reading the key back did not prove it " +
+		"gone. Check the key in the Domain Trust dashboard."
+	switch {
+	case client.IsUnauthorized(failure.Err):
+		// Revoking the very key the provider authenticates with ends here.
+		diags.AddError(fmt.Sprintf(summary, id), unconfirmed+" Reading it back was refused with 401 Unauthorized: if "+
+			id+" is the key the provider itself uses, it no longer works, and the provider needs a new key.")
+	case failure.NotFound != nil && failure.Proof != nil:
+		problem := describeProofFailure(failure.endpoint, failure.Proof)
+		diags.Append(problem.diagnostics(fmt.Sprintf(summary, id), unconfirmed)...)
 	default:
-		const unconfirmed = "The deletion was answered as a success, but reading the key back did not prove it " +
-			"gone. Check the key in the Domain Trust dashboard."
-		if client.IsUnauthorized(err) {
-			// Revoking the very key the provider authenticates with ends here.
-			diags.AddError("Could not confirm that API key "+id+" is revoked",
-				unconfirmed+" Reading it back was refused with 401 Unauthorized: if "+id+" is the key the provider "+
-					"itself uses, it no longer works, and the provider needs a new key.")
-			return
-		}
-		if problem := a.data.checkEndpoint(ctx); problem != nil {
-			diags.Append(problem.diagnostics("Could not confirm that API key "+id+" is revoked", unconfirmed)...)
-			return
-		}
-		diags.AddError("Could not confirm that API key "+id+" is revoked",
-			fmt.Sprintf("%s\n\nThe answer was: %v", unconfirmed, err))
+		diags.AddError(fmt.Sprintf(summary, id), fmt.Sprintf("%s\n\nThe answer was: %v", unconfirmed, failure.Err))
 	}
 }

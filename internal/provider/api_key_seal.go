@@ -176,10 +176,10 @@ func (r *apiKeyResource) keepSecret(ctx context.Context, key *client.Key, plan *
 		return true
 	}
 	resp.Diagnostics.Append(diags...)
-	if _, err := r.data.deleteKey(ctx, key.ID); err != nil {
+	if _, failure := r.data.deleteKey(ctx, key.ID); failure != nil {
 		// Kept in state, without its secret: Terraform marks it tainted
 		// and deletes it at the next apply, rather than lose track of it.
-		resp.Diagnostics.Append(r.data.apiErrorDiagnostics(ctx, "delete the unsealed Domain Trust API key "+key.ID, err)...)
+		resp.Diagnostics.Append(failure.diagnostics("delete the unsealed Domain Trust API key " + key.ID)...)
 		plan.Key, plan.SealedKey = types.StringNull(), types.StringNull()
 		writeKeyModel(ctx, &resp.State.Raw, keyState(key, *plan), &resp.Diagnostics)
 		setKeyIdentity(ctx, resp.Identity, key.ID, &resp.Diagnostics)

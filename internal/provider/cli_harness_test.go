@@ -17,6 +17,7 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/ctxrelease"
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
@@ -77,13 +78,19 @@ type tfCLI struct {
 
 func newTFCLI(t *testing.T, env *testEnv) *tfCLI {
 	t.Helper()
+	return newTFCLIServing(t, ctxrelease.NewProtocol6(env.provider()()))
+}
+
+// newTFCLIServing is newTFCLI with the provider server that server makes,
+// such as one that plays an older build.
+func newTFCLIServing(t *testing.T, server func() tfprotov6.ProviderServer) *tfCLI {
+	t.Helper()
 	skipWithoutTFAcc(t)
 	bin := terraformPath(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
-	server := ctxrelease.NewProtocol6(env.provider()())
 	go func() {
 		err := tf6server.Serve(providerAddress(), server,
 			tf6server.WithDebug(ctx, reattach, closed),

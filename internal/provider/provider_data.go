@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
-	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -117,9 +115,14 @@ func (d *providerData) updateKey(ctx context.Context, id string, in client.Updat
 }
 
 // deleteKey deletes a key; alreadyGone says it was proven not to exist
-// (keys.Service.Delete).
-func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bool, err error) {
-	return d.keys.Delete(ctx, id)
+// (keys.Service.Delete). Any other failure explains itself
+// (apiFailure.diagnostics).
+func (d *providerData) deleteKey(ctx context.Context, id string) (alreadyGone bool, failure *apiFailure) {
+	gone, f := d.keys.Delete(ctx, id)
+	if f == nil {
+		return gone, nil
+	}
+	return false, &apiFailure{Failure: *f, endpoint: d.endpoint}
 }
 
 // keyPages lists keys a page at a time, each key once.
@@ -143,27 +146,39 @@ func (d *providerData) checkEndpoint(ctx context.Context) *endpointProblem {
 // apiErrorDiagnostics explains err, an error of an API call made to do
 // action (it completes "Could not ..."), as diagnostics that say what went
 // wrong and what to do (api_errors.go). A 404 is judged by this provider
-// instance's endpoint proof.
+// instance's endpoint proof. A caller that first asks whether err proves a
+// key gone uses judge instead, once, for both answers.
 func (d *providerData) apiErrorDiagnostics(ctx context.Context, action string, err error) diag.Diagnostics {
-	var apiErr *client.Error
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound {
-		return describeAPIError(action, err, d.endpoint)
-	}
-	return notFoundDiagnostics(action, apiErr, d.endpoint, d.checkEndpoint(ctx))
+	return d.judge(ctx, err).diagnostics(action)
 }
 
 // listKeysDiagnostics explains a failed listing: a user_id the API proves it
 // does not know at that attribute, anything else as every API error.
 func (d *providerData) listKeysDiagnostics(ctx context.Context, in client.ListKeysInput, err error) diag.Diagnostics {
-	if in.UserID != "" && d.provenNotFound(ctx, err) {
+	f := d.judge(ctx, err)
+	if in.UserID != "" && f.Gone() {
 		return userNotFoundDiagnostics(in.UserID)
 	}
-	return d.apiErrorDiagnostics(ctx, "list Domain Trust API keys", err)
+	return f.diagnostics("list Domain Trust API keys")
 }
 
-// provenNotFound reports whether err proves that what was asked for (a key,
-// a user) does not exist (keys.Service.ProvenNotFound). Anything else proves
-// nothing, and the caller must leave state as it is.
-func (d *providerData) provenNotFound(ctx context.Context, err error) bool {
-	return d.keys.ProvenNotFound(ctx, err)
+// judge weighs err against the endpoint proof, once (keys.Service.Judge).
+func (d *providerData) judge(ctx context.Context, err error) apiFailure {
+	return apiFailure{Failure: d.keys.Judge(ctx, err), endpoint: d.endpoint}
+}
+
+// apiFailure is an API call's error as judge weighed it, with the endpoint
+// that messages name: whether it proves what was asked for gone (Gone), and
+// if not, what to tell the user, from the same proof.
+type apiFailure struct {
+	keys.Failure
+	endpoint string
+}
+
+// diagnostics explains the failure of an API call made to do action.
+func (f apiFailure) diagnostics(action string) diag.Diagnostics {
+	if f.NotFound == nil {
+		return describeAPIError(action, f.Err, f.endpoint)
+	}
+	return notFoundDiagnostics(action, f.NotFound, f.endpoint, describeProofFailure(f.endpoint, f.Proof))
 }

@@ -84,6 +84,22 @@ resource "domaintrust_api_key" "test" {
     recipient = "c2hvcnQ="
   }
 }`, "seal = {", `decodes to 5 bytes, want 32; a recipient is a base64 Curve25519 public key of 32 bytes, for a libsodium sealed box`},
+		{"seal recipient that is a low-order age point", `
+resource "domaintrust_api_key" "test" {
+  environment = "testing"
+  expiration  = "2030-01-01T00:00:00Z"
+  seal = {
+    recipient = "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z"
+  }
+}`, "seal = {", `seal.recipient: the value is not a usable age X25519 recipient (a low-order point, such as all zeros)`},
+		{"seal recipient that is a low-order sealed-box key", `
+resource "domaintrust_api_key" "test" {
+  environment = "testing"
+  expiration  = "2030-01-01T00:00:00Z"
+  seal = {
+    recipient = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+  }
+}`, "seal = {", `seal.recipient: the value is not a usable Curve25519 public key (a low-order point, such as all zeros)`},
 		{"retire_after below a minute", `
 resource "domaintrust_api_key" "test" {
   environment  = "testing"

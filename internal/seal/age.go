@@ -23,8 +23,19 @@ func parseAge(s string) (Recipient, error) {
 		// age's message quotes s; ageProblem says what is wrong without it.
 		return Recipient{}, invalid(ageProblem(s))
 	}
+	// age.ParseX25519Recipient does not refuse a low-order point (all
+	// zeros, among others): age refuses it only when it wraps a file key,
+	// which would be after Domain Trust created the key. Wrapping a file key
+	// thrown away refuses it now: the X25519 of any scalar (age's are random,
+	// and clamped) with such a point is refused, and only with such points.
+	if _, err := r.Wrap(make([]byte, fileKeySize)); err != nil {
+		return Recipient{}, invalid("is not a usable age X25519 recipient (a low-order point, such as all zeros)")
+	}
 	return Recipient{kind: Age, age: r}, nil
 }
+
+// fileKeySize is the size of an age file key, as parseAge wraps one.
+const fileKeySize = 16
 
 // ageProblem says why s, which starts with "age1" but which
 // age.ParseX25519Recipient refused, is not an X25519 recipient.

@@ -18,6 +18,7 @@ func FuzzParseRecipient(f *testing.F) {
 		"hVmCEDIoEO7ynsIDomOWtXNyh/8dI6NwyEhz6gMN1ks=",
 		"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
 		"age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq",
+		"age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z", // all zeros: a low-order point
 		"0000000000000000000000000000000000000000000000000000000000000000",
 	} {
 		f.Add(seed)

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"io"
 	"strings"
 	"testing"
 
@@ -79,6 +80,10 @@ func TestParseRecipientRefuses(t *testing.T) {
 		{"HEX", strings.ToUpper(hex.EncodeToString(key)), "is 64 hexadecimal digits"},
 		{"all zeros", std(make([]byte, 32)), "is not a usable Curve25519 public key (a low-order point, such as all zeros)"},
 		{"the point 1", std(append([]byte{1}, make([]byte, 31)...)), "low-order point"},
+		{"age, all zeros", ageLowOrder["all zeros"], "is not a usable age X25519 recipient (a low-order point, such as all zeros)"},
+		{"age, the point 1", ageLowOrder["the point 1"], "is not a usable age X25519 recipient (a low-order point"},
+		{"age, a point of order 8", ageLowOrder["a point of order 8"], "is not a usable age X25519 recipient (a low-order point"},
+		{"age, p-1", ageLowOrder["p-1"], "is not a usable age X25519 recipient (a low-order point"},
 		{"broken across lines", std(key)[:22] + "\n" + std(key)[22:], "has whitespace inside it: give one key, on one line"},
 		{"two recipients", ageRecipient + " " + ageRecipient, "has whitespace inside it"},
 		{"JSON", `{"key_id":"568250167242549743","key":"` + std(key) + `"}`, `is a JSON object: give the value of its "key" field`},
@@ -159,4 +164,32 @@ func longestQuoted(msg, value string) string {
 		}
 	}
 	return longest
+}
+
+// ageLowOrder are age X25519 recipients of points of small order, which
+// age.ParseX25519Recipient takes and age then cannot encrypt to: the Bech32
+// ("age", 32 bytes) of all zeros, of 1, of e0eb7a7c...5f49b800 (order 8) and
+// of p-1 (ecff...ff7f), made with the reference encoder of BIP 173.
+var ageLowOrder = map[string]string{
+	"all zeros":          "age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z",
+	"the point 1":        "age1qyqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqj7vrya",
+	"a point of order 8": "age1ur4h5lpmgxu2u9jku0a0r87ydtdqnr0tnsetrlvxvgz3vh6fhqqqzyt4v9",
+	"p-1":                "age1anlllllllllllllllllllllllllllllllllllllllllllllllals4n2t7m",
+}
+
+// TestAgeLowOrderIsWhatAgeTakes: age itself parses each low-order recipient
+// and refuses to encrypt to it, so ParseRecipient's refusal is needed, and
+// comes before a key is created instead of after.
+func TestAgeLowOrderIsWhatAgeTakes(t *testing.T) {
+	t.Parallel()
+	for name, s := range ageLowOrder {
+		r, err := age.ParseX25519Recipient(s)
+		if err != nil {
+			t.Errorf("%s: age refuses to parse it (%v): the case tests nothing", name, err)
+			continue
+		}
+		if _, err := age.Encrypt(io.Discard, r); err == nil {
+			t.Errorf("%s: age encrypts to it", name)
+		}
+	}
 }

@@ -32,6 +32,10 @@ func TestSealRecipientValidator(t *testing.T) {
 		{types.StringValue("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="), "seal.recipient: the value decodes to 31 bytes, want 32; a recipient is " + seal.Accepted + "."},
 		{types.StringValue(identity), "seal.recipient: the value is an age identity (AGE-SECRET-KEY-...), a private key"},
 		{types.StringValue(""), "seal.recipient: the value is empty"},
+		{types.StringValue("age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq5cu47z"),
+			"seal.recipient: the value is not a usable age X25519 recipient (a low-order point, such as all zeros)"},
+		{types.StringValue("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+			"seal.recipient: the value is not a usable Curve25519 public key (a low-order point, such as all zeros)"},
 	} {
 		var resp validator.StringResponse
 		SealRecipient().ValidateString(context.Background(),

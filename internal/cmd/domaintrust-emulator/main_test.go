@@ -305,24 +305,33 @@ func TestCommandStateRestart(t *testing.T) {
 		`{"key":{"description":"kept","environment":"production","expiry":"2099-01-01T00:00:00Z"}}`, http.StatusCreated, &kept)
 	first.stop()
 
-	// A restart mints a new bootstrap key (the old one is only a hash); all data stays.
+	// A restart without -api-key mints a new bootstrap key (the old one is
+	// only a hash) in place of the old one; all other data stays.
 	second := start(t, "-state", state, "-production-access=false")
 	if second.key == first.key {
 		t.Error("restart printed the old bootstrap key without -api-key")
 	}
-	for _, key := range []string{first.key, second.key, kept.Key.Key} {
+	for _, key := range []string{second.key, kept.Key.Key} {
 		(&client{t: t, endpoint: second.endpoint, key: key}).do("GET", "/keys/"+kept.Key.ID, "", http.StatusOK, nil)
 	}
+	(&client{t: t, endpoint: second.endpoint, key: first.key}).do("GET", "/user", "", http.StatusUnauthorized, nil)
 	(&client{t: t, endpoint: second.endpoint, key: second.key}).do("POST", "/keys",
 		`{"key":{"environment":"production","expiry":"2099-01-01T00:00:00Z"}}`, http.StatusForbidden, nil)
 	second.stop()
 
 	// With -api-key naming a key that is still valid, that key is reused.
-	third := start(t, "-state", state, "-api-key", first.key)
-	if third.key != first.key {
+	third := start(t, "-state", state, "-api-key", second.key)
+	if third.key != second.key {
 		t.Errorf("printed %q, want the given key", third.key)
 	}
-	(&client{t: t, endpoint: third.endpoint, key: third.key}).do("GET", "/user", "", http.StatusOK, nil)
+	var listed struct {
+		Keys []struct{ Description string } `json:"keys"`
+	}
+	(&client{t: t, endpoint: third.endpoint, key: third.key}).do("GET", "/keys", "", http.StatusOK, &listed)
+	if len(listed.Keys) != 2 {
+		t.Errorf("the admin holds %d keys after three starts, want 2 (the bootstrap key and %q): %+v",
+			len(listed.Keys), "kept", listed.Keys)
+	}
 	third.stop()
 }
 
