@@ -363,7 +363,7 @@ func expectNoPlaintext(t *testing.T, dir, printed string, secrets ...string) {
 
 // mustJSON is v as JSON; the framework keeps private state as a JSON object
 // of base64 values.
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
