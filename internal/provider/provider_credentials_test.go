@@ -2,10 +2,11 @@ package provider
 
 import (
 	"fmt"
-	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 	"net/http"
 	"sync/atomic"
 	"testing"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
