@@ -121,6 +121,8 @@ func checkEveryKeyFieldReachesState(t *testing.T) {
 			f.SetString(f.String() + "-changed")
 		case time.Time:
 			f.Set(reflect.ValueOf(f.Interface().(time.Time).Add(time.Hour)))
+		case map[string]string:
+			f.Set(reflect.ValueOf(map[string]string{"changed": "yes"}))
 		default:
 			t.Errorf("client.Key.%s: a field of a type this test cannot change; teach it", name)
 			continue
