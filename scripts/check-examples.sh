@@ -27,6 +27,12 @@ VALIDATE_EXCLUDE="
 examples/resources/domaintrust_api_key/resource-time-rotating.tf  needs hashicorp/time (time_rotating)
 examples/guides/delivering-sealed-keys/github-actions/github.tf   needs integrations/github (github_actions_secret)
 examples/guides/delivering-sealed-keys/github-actions/key.tf      its recipient comes from github.tf; TestAccGuideDeliveringSealedKeys runs it
+examples/guides/handing-keys-to-a-secret-manager/aws.tf            needs hashicorp/aws (aws_secretsmanager_secret_version)
+examples/guides/handing-keys-to-a-secret-manager/vault.tf          needs hashicorp/vault (vault_kv_secret_v2)
+examples/guides/handing-keys-to-a-secret-manager/azure.tf          needs hashicorp/azurerm (azurerm_key_vault_secret)
+examples/guides/handing-keys-to-a-secret-manager/google.tf         needs hashicorp/google (google_secret_manager_secret_version)
+examples/guides/handing-keys-to-a-secret-manager/kubernetes.tf     needs hashicorp/kubernetes (kubernetes_secret_v1)
+examples/ephemeral-resources/domaintrust_unsealed_api_key/secret-manager.tf  needs hashicorp/aws (aws_secretsmanager_secret_version)
 "
 # Files that need a newer CLI than the one running: validated only where the
 # CLI has the feature. A path, the first Terraform and the first OpenTofu

@@ -244,7 +244,7 @@ func TestClassifyProof(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := ClassifyProof(tc.err)
-			if got.Kind != tc.want || got.Err != tc.err {
+			if got.Kind != tc.want || !errors.Is(got.Err, tc.err) {
 				t.Errorf("ClassifyProof = %+v, want kind %d with the error", got, tc.want)
 			}
 			if temporary := tc.want == Unavailable; got.Temporary() != temporary {

@@ -155,28 +155,11 @@ func readEphemeralConfig(ctx context.Context, config tfsdk.Config, diags *diag.D
 	return cfg, ttl, ok
 }
 
-// openUnconfigured answers an Open that comes before the provider is
-// configured: the provider block depends on values known only after apply,
-// which happens only during plan. A client that can take a deferral gets
-// one. Terraform without deferrals accepts an unknown result and opens the
-// resource again during apply, when the provider is configured. OpenTofu
-// rejects an unknown result as a provider bug; it opens the resource at
-// apply by itself when the ephemeral block's depends_on has pending changes.
+// openUnconfigured answers an Open before the provider is configured
+// (ephemeral_unconfigured.go), with a result whose key is not known yet.
 func (r *apiKeyEphemeralResource) openUnconfigured(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse, cfg apiKeyEphemeralModel) {
-	if req.ClientCapabilities.DeferralAllowed {
-		resp.Deferred = &ephemeral.Deferred{Reason: ephemeral.DeferredReasonProviderConfigUnknown}
-		return
-	}
-	if r.data.clientVersion() == openTofuReportedVersion {
-		resp.Diagnostics.AddError("Provider configuration known only at apply",
-			"The domaintrust provider's configuration depends on values that are known only after apply, so "+
-				"it cannot create this key during the plan, and OpenTofu does not accept a value that is not "+
-				"known yet. Add the resources the provider block depends on to this ephemeral block's "+
-				"depends_on: OpenTofu then opens it during apply, when the provider is configured.")
-		return
-	}
 	cfg.ID, cfg.Key, cfg.Expiration = types.StringUnknown(), types.StringUnknown(), timestampUnknown()
-	resp.Diagnostics.Append(resp.Result.Set(ctx, cfg)...)
+	openUnconfigured(ctx, r.data, req, resp, "create this key", cfg)
 }
 
 // createEphemeralKey creates the key the configuration describes, expiring

@@ -34,6 +34,7 @@ type apiKeyModel struct {
 	Seal             types.Object `tfsdk:"seal"`
 	SealedKey        types.String `tfsdk:"sealed_key"`
 	RetireAfter      types.String `tfsdk:"retire_after"`
+	SecretVersion    types.Int64  `tfsdk:"secret_version"`
 }
 
 // unreadPrior is what state knows of a key Terraform has never read: nothing.
@@ -89,6 +90,7 @@ var apiKeyAttributes = []keyAttribute{
 	{name: "created", fromKey: func(k *client.Key, prior attr.Value) attr.Value {
 		return keepInstantText(prior.(timestamp), k.Created)
 	}},
+	{name: "secret_version", fromKey: func(k *client.Key, _ attr.Value) attr.Value { return secretVersion(k.Created) }},
 	// The secret, plain or sealed: Domain Trust shows it once, at creation.
 	{name: "key"},
 	{name: "sealed_key"},

@@ -117,9 +117,10 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"seal":         sealAttribute(),
-			"sealed_key":   sealedKeyAttribute(),
-			"retire_after": retireAfterAttribute(),
+			"seal":           sealAttribute(),
+			"sealed_key":     sealedKeyAttribute(),
+			"retire_after":   retireAfterAttribute(),
+			"secret_version": secretVersionAttribute(),
 		},
 	}
 }
@@ -251,6 +252,8 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	// Attributes the API never changes in place keep their state values.
 	plan.ID, plan.Key, plan.Created, plan.UserID = state.ID, state.Key, state.Created, state.UserID
+	plan.SecretVersion = secretVersionOf(state.Created)
+	plan.SecretVersion = secretVersionOf(state.Created)
 	if in.Description != nil || in.Expiry != nil {
 		key, err := r.data.updateKey(ctx, state.ID.ValueString(), in)
 		if err != nil {

@@ -137,6 +137,7 @@ func (p *keyPlan) planRotation(ctx context.Context, resp *resource.ModifyPlanRes
 	p.setPlan("expiration", timestampUnknown())
 	p.setPlan("id", types.StringUnknown())
 	p.setPlan("created", timestampUnknown())
+	p.setPlan("secret_version", types.Int64Unknown())
 	p.planNewKeySecret()
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expiration"))
 }

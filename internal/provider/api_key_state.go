@@ -16,10 +16,10 @@ import (
 // what it does not know of, state that a later build wrote. State of an
 // earlier version is brought to the current one by the upgrader of that
 // version, which reads it with that version's frozen schema
-// (api_key_state_v0.go, ...) and applies each step after it.
+// (api_key_state_v0.go, api_key_state_v1.go) and applies each step after it.
 
 // apiKeySchemaVersion is the version of the state this build writes.
-const apiKeySchemaVersion = 1
+const apiKeySchemaVersion = 2
 
 var _ resource.ResourceWithUpgradeState = (*apiKeyResource)(nil)
 
@@ -27,7 +27,8 @@ var _ resource.ResourceWithUpgradeState = (*apiKeyResource)(nil)
 // that version to apiKeySchemaVersion.
 func (r *apiKeyResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
 	return map[int64]resource.StateUpgrader{
-		0: stateUpgrader(0, apiKeySchemaV0(), apiKeyStateV1FromV0),
+		0: stateUpgrader(0, apiKeySchemaV0(), func(s apiKeyModelV0) apiKeyModel { return apiKeyStateV2FromV1(s) }),
+		1: stateUpgrader(1, apiKeySchemaV1(), apiKeyStateV2FromV1),
 	}
 }
 

@@ -167,9 +167,10 @@ func expectRefusedAsNewer(t *testing.T, cli *tfCLI, stateFile string) {
 	}
 }
 
-// olderBuild plays a build of state version 0, which has no upgrader: this
-// provider, serving its schema with version 0. It counts the requests to
-// read state of a version above 0, which Terraform must never send it.
+// olderBuild plays the build of the state version before this one: this
+// provider, serving its schema with apiKeySchemaVersion-1. It counts the
+// requests to read state of a version above that, which Terraform must never
+// send it.
 type olderBuild struct {
 	tfprotov6.ProviderServer
 	newerStateReads *atomic.Int32
@@ -186,7 +187,7 @@ func (o olderBuild) GetProviderSchema(ctx context.Context, req *tfprotov6.GetPro
 		schemas[name] = s
 	}
 	old := *schemas[keyType]
-	old.Version = 0
+	old.Version = apiKeySchemaVersion - 1
 	schemas[keyType] = &old
 	out := *resp
 	out.ResourceSchemas = schemas
@@ -194,7 +195,7 @@ func (o olderBuild) GetProviderSchema(ctx context.Context, req *tfprotov6.GetPro
 }
 
 func (o olderBuild) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	if req.Version > 0 {
+	if req.Version > apiKeySchemaVersion-1 {
 		o.newerStateReads.Add(1)
 	}
 	return o.ProviderServer.UpgradeResourceState(ctx, req)
@@ -202,8 +203,8 @@ func (o olderBuild) UpgradeResourceState(ctx context.Context, req *tfprotov6.Upg
 
 // TestAccAPIKeyState_olderBuildRefusesIt is the downgrade of issue 31: keys
 // applied with seal and with retire_after by this build, then those lines
-// removed and an older build (state version 0) used. Every command of the
-// older build ends in Terraform's error, with the state file untouched,
+// removed and the build of the state version before this one used. Every
+// command of the older build ends in Terraform's error, with the state file untouched,
 // sealed_key in it, and both keys alive and unretired; back on this build,
 // nothing has changed.
 func TestAccAPIKeyState_olderBuildRefusesIt(t *testing.T) {

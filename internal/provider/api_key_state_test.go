@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -119,7 +120,8 @@ func currentStateType(t *testing.T) tftypes.Type {
 
 // TestAPIKeyState_fixturesUpgradeUnchanged: the state of every earlier
 // build becomes state of this version holding the same values, the secret
-// (plain or sealed) included; what an older build never wrote reads null.
+// (plain or sealed) included; what an older build never wrote reads null,
+// but secret_version, which the upgrade derives from created.
 func TestAPIKeyState_fixturesUpgradeUnchanged(t *testing.T) {
 	t.Parallel()
 	typ := currentStateType(t)
@@ -137,7 +139,7 @@ func TestAPIKeyState_fixturesUpgradeUnchanged(t *testing.T) {
 				}
 				// Strict: every attribute the fixture holds is one this
 				// version has.
-				want, err := (&tfprotov6.RawState{JSON: in.attributes}).UnmarshalWithOpts(typ, tfprotov6.UnmarshalOpts{})
+				want, err := (&tfprotov6.RawState{JSON: withSecretVersion(t, in.attributes)}).UnmarshalWithOpts(typ, tfprotov6.UnmarshalOpts{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -148,6 +150,29 @@ func TestAPIKeyState_fixturesUpgradeUnchanged(t *testing.T) {
 			})
 		}
 	}
+}
+
+// withSecretVersion is the attributes of state written before
+// secret_version (state version 2) with the secret_version the upgrade
+// derives: created in Unix seconds, or null when created is.
+func withSecretVersion(t *testing.T, attributes []byte) []byte {
+	t.Helper()
+	var attrs map[string]any
+	if err := json.Unmarshal(attributes, &attrs); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := attrs["secret_version"]; ok {
+		t.Fatal("the fixture already has secret_version")
+	}
+	attrs["secret_version"] = nil
+	if created, ok := attrs["created"].(string); ok {
+		at, err := time.Parse(time.RFC3339, created)
+		if err != nil {
+			t.Fatal(err)
+		}
+		attrs["secret_version"] = at.Unix()
+	}
+	return mustJSON(t, attrs)
 }
 
 // TestAPIKeyState_unknownAttributeRefused: state of an earlier version with
@@ -177,6 +202,7 @@ func TestAPIKeyState_unknownAttributeRefused(t *testing.T) {
 // upgraders read state with.
 var priorSchemas = map[int64]func() schema.Schema{
 	0: apiKeySchemaV0,
+	1: apiKeySchemaV1,
 }
 
 // TestAPIKeyState_schemaTypes: the type of the state this build writes is

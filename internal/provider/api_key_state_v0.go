@@ -57,7 +57,9 @@ type apiKeyModelV0 struct {
 // apiKeyStateV1FromV0 is the step from version 0 to 1, which keeps every
 // value as it is: version 1 was introduced so that builds of version 0,
 // which know nothing of an upgrade and would drop seal, sealed_key and
-// retire_after, refuse state of later builds (STATE_VERSIONS.md).
+// retire_after, refuse state of later builds (STATE_VERSIONS.md). Version 1
+// has version 0's attributes (apiKeyModelV1); the model it returns is the
+// current one, which apiKeyStateV2FromV1 completes.
 func apiKeyStateV1FromV0(v0 apiKeyModelV0) apiKeyModel {
 	return apiKeyModel{
 		ID:               v0.ID,

@@ -23,6 +23,9 @@ var guideExamples = map[string][]string{
 		"delivering-sealed-keys/age/main.tf"},
 	"responding-to-a-leaked-key": {"responding-to-a-leaked-key/revoke/main.tf", "responding-to-a-leaked-key/replace/main.tf",
 		"responding-to-a-leaked-key/check/main.tf"},
+	"handing-keys-to-a-secret-manager": {"handing-keys-to-a-secret-manager/key.tf", "handing-keys-to-a-secret-manager/provider-alias.tf",
+		"handing-keys-to-a-secret-manager/aws.tf", "handing-keys-to-a-secret-manager/vault.tf", "handing-keys-to-a-secret-manager/azure.tf",
+		"handing-keys-to-a-secret-manager/google.tf", "handing-keys-to-a-secret-manager/kubernetes.tf"},
 }
 
 var embedded = regexp.MustCompile(`\{\{\s*(?:tffile|codefile\s+"[^"]*")\s+"([^"]+)"\s*\}\}`)

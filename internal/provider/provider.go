@@ -164,7 +164,7 @@ func (p *domainTrustProvider) Configure(ctx context.Context, req provider.Config
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Domain Trust endpoint", err.Error())
 		return
 	}
-	data := newProviderData(c, p.clock, conf.Endpoint, p.keyListing)
+	data := newProviderData(c, p.clock, conf.Endpoint, p.keyListing).withKeyClients(conf)
 	// One request per provider process, so that a wrong key or endpoint fails
 	// the plan rather than the apply.
 	if !skipCheck {
@@ -244,6 +244,7 @@ func (p *domainTrustProvider) DataSources(_ context.Context) []func() datasource
 func (p *domainTrustProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		func() ephemeral.EphemeralResource { return &apiKeyEphemeralResource{} },
+		func() ephemeral.EphemeralResource { return &unsealedAPIKeyEphemeralResource{} },
 	}
 }
 

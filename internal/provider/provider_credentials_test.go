@@ -6,9 +6,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
-
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/keys"
 )
 
 // TestAccProvider_credentialsCheckedAtPlan: a wrong key fails `terraform

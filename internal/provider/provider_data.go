@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -32,12 +34,31 @@ type providerData struct {
 
 	keys     *keys.Service
 	endpoint string
+	// keyClient is a client for another API key at endpoint, with the
+	// provider's client settings (withKeyClients); nil until set.
+	keyClient func(apiKey string) (*client.Client, error)
 }
 
 // newProviderData builds what Configure hands out; listing says when
 // managed keys' reads are served from a listing (keys.ListPolicy).
 func newProviderData(api keys.API, clk clock.Clock, endpoint string, listing keys.ListPolicy) *providerData {
 	return &providerData{clock: clk, keys: keys.New(api, clk, listing), endpoint: endpoint}
+}
+
+// withKeyClients lets d make clients for other API keys with conf, the
+// provider's own client configuration but for its API key, and returns d.
+func (d *providerData) withKeyClients(conf client.Config) *providerData {
+	if conf.HTTPClient == nil {
+		// One transport for them all: each client would otherwise leave its
+		// own idle connections behind.
+		conf.HTTPClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	d.keyClient = func(apiKey string) (*client.Client, error) {
+		c := conf
+		c.APIKey = apiKey
+		return client.New(c)
+	}
+	return d
 }
 
 // unconfiguredData is what Configure hands out when the provider block
@@ -133,6 +154,20 @@ func (d *providerData) keyPages(ctx context.Context, in client.ListKeysInput) it
 // listKeys lists every key that matches in.
 func (d *providerData) listKeys(ctx context.Context, in client.ListKeysInput) ([]client.Key, error) {
 	return d.keys.List(ctx, in)
+}
+
+// currentUserOf reads the user of another API key (GET /user) at the
+// provider's endpoint: whether that key works. The client masks apiKey in
+// its logs.
+func (d *providerData) currentUserOf(ctx context.Context, apiKey string) (*client.User, error) {
+	if d.keyClient == nil {
+		return nil, errors.New("the provider cannot make clients for other keys; please report this bug")
+	}
+	c, err := d.keyClient(apiKey)
+	if err != nil {
+		return nil, err
+	}
+	return c.CurrentUser(ctx)
 }
 
 // apiEndpoint is the API's base URL, for messages.

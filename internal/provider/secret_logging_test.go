@@ -28,15 +28,31 @@ type binaryCLI struct {
 
 func newBinaryCLI(t *testing.T) *binaryCLI {
 	t.Helper()
+	return newBinaryCLIFor(t, buildProviderBinary(t))
+}
+
+// buildProviderBinary builds the provider from this tree into a directory
+// of t's and returns the directory, for dev_overrides; tests that run
+// several binaryCLIs build it once.
+func buildProviderBinary(t *testing.T) string {
+	t.Helper()
 	skipWithoutTFAcc(t)
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
+	bin := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	t.Cleanup(cancel)
+	defer cancel()
 	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, "terraform-provider-domaintrust"), "../..")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// newBinaryCLIFor is a binaryCLI that runs the provider built into bin.
+func newBinaryCLIFor(t *testing.T, bin string) *binaryCLI {
+	t.Helper()
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	t.Cleanup(cancel)
 	c := &binaryCLI{
 		t: t, ctx: ctx, work: filepath.Join(dir, "work"), logPath: filepath.Join(dir, "terraform.log"),
 		cliConfig: filepath.Join(dir, "terraformrc"), terraform: terraformPath(t),
@@ -64,15 +80,22 @@ func (c *binaryCLI) write(config string) {
 // if it fails.
 func (c *binaryCLI) run(args ...string) string {
 	c.t.Helper()
+	out, err := c.try(args...)
+	if err != nil {
+		c.t.Fatalf("%s %v: %v\n%s", c.terraform, args, err, out)
+	}
+	return out
+}
+
+// try runs the CLI with args and returns what it printed and how it ended.
+func (c *binaryCLI) try(args ...string) (string, error) {
+	c.t.Helper()
 	cmd := exec.CommandContext(c.ctx, c.terraform, args...)
 	cmd.Dir = c.work
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"TF_LOG=trace", "TF_LOG_PATH="+c.logPath, "TF_REATTACH_PROVIDERS=")
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		c.t.Fatalf("%s %v: %v\n%s", c.terraform, args, err, out)
-	}
-	return string(out)
+	return string(out), err
 }
 
 // log is the trace log so far, checked to hold the provider's own output:

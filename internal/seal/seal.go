@@ -5,8 +5,14 @@
 // sealed box (GitHub Actions, Dependabot and Codespaces secrets) and an age
 // X25519 recipient (age and SOPS files).
 //
-// No cryptography is written here: sealing is golang.org/x/crypto/nacl/box
-// and filippo.io/age, with randomness from crypto/rand.
+// It also opens what it sealed, given the recipient's private key
+// (ParseIdentity, Identity.Open): for a consumer that needs the secret
+// itself for a moment, such as the ephemeral resource that hands a key to a
+// secret manager's write-only argument.
+//
+// No cryptography is written here: sealing and opening are
+// golang.org/x/crypto/nacl/box and filippo.io/age, with randomness from
+// crypto/rand.
 package seal
 
 import (

@@ -27,6 +27,32 @@ func parseSealedBox(s string) (Recipient, error) {
 }
 
 func decodeSealedBoxKey(s string) (*[32]byte, string) {
+	data, problem := decodeKeyBase64(s)
+	if problem != "" {
+		return nil, problem
+	}
+	if isSSHWireKey(data) {
+		return nil, "is the base64 of an SSH public key, which is neither form"
+	}
+	if len(data) != 32 {
+		return nil, fmt.Sprintf("decodes to %d bytes, want 32", len(data))
+	}
+	key := new([32]byte)
+	copy(key[:], data)
+	// box.SealAnonymous does not refuse a low-order point (all zeros, among
+	// others): every sender then derives the same shared key, and anyone
+	// could open the box. curve25519.X25519 refuses such points, and with any
+	// scalar (it clamps them) refuses only those.
+	if _, err := curve25519.X25519(lowOrderProbe[:], key[:]); err != nil {
+		return nil, "is not a usable Curve25519 public key (a low-order point, such as all zeros)"
+	}
+	return key, ""
+}
+
+// decodeKeyBase64 reads s as the standard base64 of a 32-byte key, the form
+// of both halves of a sealed-box pair, and says what else it looks like when
+// it is not base64; the length is the caller's to check.
+func decodeKeyBase64(s string) ([]byte, string) {
 	if len(s) == 2*32 && isHex(s) {
 		// 64 hexadecimal digits are valid base64 too (of 48 bytes): say what
 		// they most likely are.
@@ -47,22 +73,7 @@ func decodeSealedBoxKey(s string) (*[32]byte, string) {
 		}
 		return nil, "is not standard base64"
 	}
-	if isSSHWireKey(data) {
-		return nil, "is the base64 of an SSH public key, which is neither form"
-	}
-	if len(data) != 32 {
-		return nil, fmt.Sprintf("decodes to %d bytes, want 32", len(data))
-	}
-	key := new([32]byte)
-	copy(key[:], data)
-	// box.SealAnonymous does not refuse a low-order point (all zeros, among
-	// others): every sender then derives the same shared key, and anyone
-	// could open the box. curve25519.X25519 refuses such points, and with any
-	// scalar (it clamps them) refuses only those.
-	if _, err := curve25519.X25519(lowOrderProbe[:], key[:]); err != nil {
-		return nil, "is not a usable Curve25519 public key (a low-order point, such as all zeros)"
-	}
-	return key, ""
+	return data, ""
 }
 
 // lowOrderProbe is the scalar decodeSealedBoxKey multiplies a key by; which

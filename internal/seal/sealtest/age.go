@@ -20,6 +20,7 @@ func Age(tb testing.TB) *Key {
 	}
 	return &Key{
 		Recipient: identity.Recipient().String(),
+		Identity:  identity.String(),
 		Kind:      "age",
 		open:      func(sealed string) ([]byte, error) { return openAge(sealed, identity) },
 	}

@@ -21,6 +21,7 @@ func SealedBox(tb testing.TB) *Key {
 	}
 	return &Key{
 		Recipient: base64.StdEncoding.EncodeToString(public[:]),
+		Identity:  base64.StdEncoding.EncodeToString(private[:]),
 		Kind:      "sealed box",
 		open:      func(sealed string) ([]byte, error) { return openBox(sealed, public, private) },
 	}

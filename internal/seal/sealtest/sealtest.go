@@ -17,6 +17,10 @@ type Key struct {
 	// Recipient is the public half, in the form a configuration gives it:
 	// the standard base64 of a Curve25519 key, or an age "age1..." recipient.
 	Recipient string
+	// Identity is the private half, in the form domaintrust_unsealed_api_key
+	// takes it: an age identity (AGE-SECRET-KEY-1...), or the standard base64
+	// of a Curve25519 private key. A test keeps it out of what it prints.
+	Identity string
 	// Kind names the format, as seal.Kind does: "sealed box" or "age".
 	Kind string
 
