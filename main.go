@@ -4,6 +4,8 @@ package main
 import (
 	"flag"
 	"log"
+	"os"
+	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -23,6 +25,7 @@ func main() {
 	if !debug {
 		sdklogs.QuietUnread("TF_LOG_PROVIDER_DOMAINTRUST")
 	}
+	collectLessOften()
 
 	// What providerserver.Serve does, with the framework's server wrapped.
 	var opts []tf6server.ServeOpt
@@ -31,6 +34,21 @@ func main() {
 	}
 	if err := tf6server.Serve(provider.Address, serverFactory(version), opts...); err != nil {
 		log.Fatal(err.Error())
+	}
+}
+
+// gcPercent is the provider's GOGC. Its live heap is a few MiB, and nearly
+// all that an RPC allocates dies with the RPC: at Go's default of 100 the
+// collector runs every few MiB, and in a refresh it executed about 40% of the
+// provider's instructions (BenchmarkKeyRPC under callgrind: 5.4 million
+// instructions per key's plan at 100, 3.4 million at 400). At 400 it runs
+// about a quarter as often, for about 12 MiB more at peak.
+const gcPercent = 400
+
+// collectLessOften sets gcPercent, unless the user set GOGC.
+func collectLessOften() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
 	}
 }
 

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -14,6 +16,23 @@ import (
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulatortest"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
 )
+
+// TestCollectLessOften: the provider's GOGC is gcPercent, unless the user
+// set one.
+func TestCollectLessOften(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "150")
+	_ = os.Unsetenv("GOGC")
+	collectLessOften()
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("GOGC %d, want %d", got, gcPercent)
+	}
+	t.Setenv("GOGC", "150")
+	collectLessOften()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC set, the provider changed it to %d", got)
+	}
+}
 
 func TestServerFactoryWraps(t *testing.T) {
 	srv := serverFactory("test")()

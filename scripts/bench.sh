@@ -1,24 +1,20 @@
 #!/usr/bin/env bash
-# make bench: the provider against Terraform's own floor (terraform_data) and
-# the framework floor (a minimal terraform-plugin-framework resource).
+# make bench: the provider against Terraform's own floor (terraform_data),
+# and with BENCH_BASELINE=<git revision> against the provider built from
+# that revision, side by side in one interleaved run.
 #
-# Builds the provider (as `make build` does), the emulator and the benchmark
-# driver (internal/cmd/bench, which also serves the framework floor) into a
-# temporary directory, then runs the driver, which starts the emulator on a
-# free loopback port and runs, interleaved, create / refresh / update /
-# destroy for N keys, N terraform_data resources and N framework-floor
-# resources, then a second pass with emulator latency, then a third with the
-# same latency and N managed keys in an account of BENCH_ACCOUNT_KEYS. The Markdown report
-# goes to stdout, progress to stderr. Nothing is downloaded: no
-# `terraform init`, the CLI configuration is a throw-away one with
-# dev_overrides for the provider and the framework floor.
+# Builds the provider (as `make build` does), the baseline when asked for
+# (from `git archive` of the revision, in a temporary directory) and the
+# benchmark driver (internal/cmd/bench), then runs the driver, which serves
+# the emulator on a free loopback port and runs create / refresh / update /
+# destroy for N keys on each side, rotating which side goes first. The
+# Markdown report goes to stdout, progress to stderr. Nothing is downloaded
+# but Go modules: no `terraform init`, the CLI configuration is a throw-away
+# one with dev_overrides.
 #
 # Settings (environment):
-#   BENCH_NS="100 500 1000"  BENCH_RUNS=3  BENCH_PARALLELISM=10  BENCH_REFRESH=false
-#   BENCH_LATENCY=50ms (0 skips the pass)  BENCH_LATENCY_NS="500 1000"  BENCH_LATENCY_RUNS=$BENCH_RUNS
-#   BENCH_ACCOUNT_KEYS=5000 (0 skips the pass)  BENCH_ACCOUNT_NS=10
-#   BENCH_STEPS="create refresh update destroy" (create and destroy are needed)
-#   BENCH_KEEP=1 keeps the driver's work directory (terraform logs) for inspection.
+#   BENCH_NS="100 500 1000"  BENCH_RUNS=3  BENCH_PARALLELISM=10
+#   BENCH_BASELINE=<revision>   e.g. 75656b0, a build to compare with
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,8 +33,8 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
   if [ -n "$driver_pid" ] && kill -0 "$driver_pid" 2>/dev/null; then
-    # The driver stops terraform (letting it finish in-flight work) and the
-    # emulator, and removes its work directory.
+    # The driver interrupts terraform (letting it finish in-flight work)
+    # and removes its work directory.
     kill -TERM "$driver_pid" 2>/dev/null || true
     wait "$driver_pid" 2>/dev/null || true
   fi
@@ -50,18 +46,23 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-echo "bench: building the provider, the emulator and the driver" >&2
-go build -trimpath -ldflags "-s -w -X main.version=bench" -o "$BUILD_DIR/terraform-provider-domaintrust" .
-go build -trimpath -o "$BUILD_DIR/domaintrust-emulator" ./internal/cmd/domaintrust-emulator
+echo "bench: building the provider and the driver" >&2
+go build -trimpath -ldflags "-s -w -X main.version=bench" -o "$BUILD_DIR/provider/terraform-provider-domaintrust" .
 go build -trimpath -o "$BUILD_DIR/bench" ./internal/cmd/bench
+args=(-terraform "$TERRAFORM" -provider "$BUILD_DIR/provider/terraform-provider-domaintrust")
+
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  rev=$(git rev-parse --short "$BENCH_BASELINE^{commit}")
+  echo "bench: building the baseline from $rev" >&2
+  mkdir -p "$BUILD_DIR/baseline-src"
+  git archive "$rev" | tar -x -C "$BUILD_DIR/baseline-src"
+  (cd "$BUILD_DIR/baseline-src" && go build -trimpath -ldflags "-s -w -X main.version=baseline" -o "$BUILD_DIR/baseline/terraform-provider-domaintrust" .)
+  args+=(-baseline "$BUILD_DIR/baseline/terraform-provider-domaintrust" -baseline-name "$rev")
+fi
 
 # In the background and waited for, so that a signal to this script is handled
 # at once rather than after the driver has finished.
-"$BUILD_DIR/bench" \
-  -terraform "$TERRAFORM" \
-  -provider "$BUILD_DIR/terraform-provider-domaintrust" \
-  -emulator "$BUILD_DIR/domaintrust-emulator" \
-  -go-version "$(go version)" &
+"$BUILD_DIR/bench" "${args[@]}" &
 driver_pid=$!
 rc=0
 wait "$driver_pid" || rc=$?

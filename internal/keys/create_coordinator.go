@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -99,8 +100,46 @@ func newCreateCoordinator(clk clock.Clock) *createCoordinator {
 	return &createCoordinator{clock: clk, groups: map[string]*createGroup{}}
 }
 
+// signature names the body of a create: creates with equal bodies make keys
+// that look alike. It is the whole input, so a field the input gains counts
+// without a line here; the expiry to the second, as the API keeps it.
 func signature(in client.CreateKeyInput) string {
-	return fmt.Sprintf("%s\x00%s\x00%s\x00%d", in.Environment, in.UserID, in.Description, in.Expiry.Unix())
+	in.Expiry = time.Unix(in.Expiry.Unix(), 0).UTC()
+	return fmt.Sprintf("%#v", in) // maps print in key order
+}
+
+// madeBy reports whether key k looks made by a create of in: each field of
+// the input equals the key's field of the same name
+// (TestCreateInputFieldsCount). The owner is also the listing's filter
+// (reconcile), and "" there means the caller.
+func madeBy(k client.Key, in client.CreateKeyInput) bool {
+	key, input := reflect.ValueOf(k), reflect.ValueOf(in)
+	for i := range input.NumField() {
+		name := input.Type().Field(i).Name
+		want, got := input.Field(i), key.FieldByName(name)
+		if name == "UserID" && want.IsZero() {
+			continue
+		}
+		if !got.IsValid() || !sameValue(got.Interface(), want.Interface()) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameValue compares two values of a key's field: times as instants, and
+// an empty map as no map.
+func sameValue(a, b any) bool {
+	switch a := a.(type) {
+	case time.Time:
+		b, ok := b.(time.Time)
+		return ok && a.Equal(b)
+	}
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.Kind() == reflect.Map && vb.Kind() == reflect.Map && va.Len() == 0 && vb.Len() == 0 {
+		return true
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 // create sends POST /keys and, when its outcome is unknown, removes whatever
@@ -321,8 +360,7 @@ func reconcile(ctx context.Context, api creatorAPI, in client.CreateKeyInput, se
 
 	var errs []error
 	for _, k := range keys {
-		if claimed[k.ID] || k.Description != in.Description || k.Environment != in.Environment ||
-			!k.Expiry.Equal(in.Expiry) || k.Created.Before(since) {
+		if claimed[k.ID] || !madeBy(k, in) || k.Created.Before(since) {
 			continue
 		}
 		tflog.Warn(ctx, "deleting a key created by a request whose answer was lost", map[string]any{"key_id": k.ID})

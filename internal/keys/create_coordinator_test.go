@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -395,5 +397,58 @@ func TestCreateInterruptedStillCleansUp(t *testing.T) {
 	}
 	if api.posts != 1 || len(api.keys) != 0 || len(api.deleted) != 1 {
 		t.Fatalf("%d POSTs, keys left %v, deleted %v: want 1 POST and its key deleted", api.posts, api.keys, api.deleted)
+	}
+}
+
+// TestCreateInputFieldsCount: every field of client.CreateKeyInput counts in
+// the signature (siblings of different bodies never wait for each other's
+// clean-up) and in madeBy (a key that differs in it is never taken for an
+// orphan). A field added to the input and forgotten here fails.
+func TestCreateInputFieldsCount(t *testing.T) {
+	t.Parallel()
+	in := client.CreateKeyInput{Environment: "testing", Description: "dup", UserID: "u1",
+		Expiry: time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)}
+	made := client.Key{ID: "k", Environment: in.Environment, Description: in.Description, UserID: in.UserID, Expiry: in.Expiry}
+	if !madeBy(made, in) {
+		t.Fatal("the key a create made does not match its input")
+	}
+	typ := reflect.TypeFor[client.CreateKeyInput]()
+	for i := range typ.NumField() {
+		name := typ.Field(i).Name
+		other := in
+		changeField(t, reflect.ValueOf(&other).Elem().Field(i), name)
+		if signature(other) == signature(in) {
+			t.Errorf("CreateKeyInput.%s does not count in signature", name)
+		}
+		key := made
+		f := reflect.ValueOf(&key).Elem().FieldByName(name)
+		if !f.IsValid() {
+			t.Errorf("client.Key has no field %s to compare with CreateKeyInput.%s", name, name)
+			continue
+		}
+		changeField(t, f, name)
+		if madeBy(key, in) {
+			t.Errorf("a key whose %s differs is taken for one the create made", name)
+		}
+	}
+}
+
+// changeField gives f, a field of a key or an input, another value.
+func changeField(t *testing.T, f reflect.Value, name string) {
+	t.Helper()
+	switch v := f.Interface().(type) {
+	case string:
+		f.SetString(v + "-other")
+	case time.Time:
+		f.Set(reflect.ValueOf(v.Add(time.Hour)))
+	case map[string]string:
+		other := maps.Clone(v)
+		if other == nil {
+			other = map[string]string{}
+		}
+		other["changed"] = "yes"
+		f.Set(reflect.ValueOf(other))
+	default:
+		t.Fatalf("%s: a field of a type this test cannot change; teach it", name)
 	}
 }

@@ -20,14 +20,6 @@ import (
 // depends on the endpoint proof, which providerData.apiErrorDiagnostics
 // consults (provider_data.go).
 
-// fieldPaths maps the API's problem locations to the attributes users write.
-var fieldPaths = map[string]path.Path{
-	"body.key.expiry":      path.Root("expiration"),
-	"body.key.description": path.Root("description"),
-	"body.key.environment": path.Root("environment"),
-	"body.key.userID":      path.Root("user_id"),
-}
-
 // notFoundDiagnostics explains a 404 from endpoint. problem is what the
 // endpoint proof found (nil once the endpoint is proven): a 404 from an
 // endpoint that is not proven is explained as the endpoint problem it most

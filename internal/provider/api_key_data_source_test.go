@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -18,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
@@ -82,13 +82,12 @@ data "domaintrust_api_key" "created" {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectUnknownValue("data.domaintrust_api_key.created", tfjsonpath.New("expiration")),
 			}},
-			ConfigStateChecks: checks,
-			Check: resource.ComposeTestCheckFunc(
-				captureAttr(keyAddr, "key", &createdSecret),
-				func(s *terraform.State) error {
-					return checkNoSecretInDataSources(env.boot.APIKey, prodSecret, loginSecret, theirSecret, createdSecret)(s)
-				},
-			),
+			ConfigStateChecks: append([]statecheck.StateCheck{
+				capture(keyAddr, "key", &createdSecret),
+				stateCheck(func(s *tfjson.State) error {
+					return noSecretInDataSources(env.boot.APIKey, prodSecret, loginSecret, theirSecret, createdSecret)(s)
+				}),
+			}, checks...),
 		}},
 	})
 }

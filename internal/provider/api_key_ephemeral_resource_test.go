@@ -28,7 +28,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
@@ -98,6 +97,15 @@ provider "echo" {
 resource "echo" "test" {}
 `, env.endpoint, env.future(30*day)),
 			ConfigStateChecks: []statecheck.StateCheck{
+				env.keyAuthenticates("domaintrust_api_key.inner"),
+				capture("domaintrust_api_key.inner", "id", &innerID),
+				emulatorCheck(func() error {
+					// The run is over: only the managed key remains.
+					if ids := env.liveKeyIDs(); !slices.Equal(ids, []string{innerID}) {
+						return fmt.Errorf("live keys after the run = %v, want only the managed key %s", ids, innerID)
+					}
+					return nil
+				}),
 				statecheck.ExpectKnownValue("echo.test", echoPath("smoke", "environment"), knownvalue.StringExact("testing")),
 				statecheck.ExpectKnownValue("echo.test", echoPath("smoke", "description"), knownvalue.StringExact("ephemeral smoke test")),
 				statecheck.ExpectKnownValue("echo.test", echoPath("smoke", "ttl"), knownvalue.StringExact("30m")),
@@ -109,17 +117,6 @@ resource "echo" "test" {}
 				env.checkEchoedKeyClosed("smoke", 30*time.Minute),
 				env.checkEchoedKeyClosed("defaults", time.Hour),
 			},
-			Check: resource.ComposeTestCheckFunc(
-				env.checkKeyAuthenticates("domaintrust_api_key.inner"),
-				captureAttr("domaintrust_api_key.inner", "id", &innerID),
-				func(*terraform.State) error {
-					// The run is over: only the managed key remains.
-					if ids := env.liveKeyIDs(); !slices.Equal(ids, []string{innerID}) {
-						return fmt.Errorf("live keys after the run = %v, want only the managed key %s", ids, innerID)
-					}
-					return nil
-				},
-			),
 		}},
 	})
 	env.checkEveryCreatedKeyDeleted(t)

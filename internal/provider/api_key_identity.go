@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // A key's resource identity (Terraform 1.12+, OpenTofu 1.12+) is its id: the
@@ -29,8 +30,16 @@ func apiKeyIdentitySchema() identityschema.Schema {
 // with a key in state calls it, because Terraform before 1.12 (and OpenTofu
 // before 1.12) sends no identity, and the framework fails an operation that
 // returns none for a resource that has an identity schema.
+//
+// It writes the identity's value whole rather than through SetAttribute: a
+// read and a plan of every key call it, and the framework's path walk costs
+// several times more than the value.
 func setKeyIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id string, diags *diag.Diagnostics) {
 	if identity == nil {
+		return
+	}
+	if typ, ok := identity.Raw.Type().(tftypes.Object); ok && len(typ.AttributeTypes) == 1 && typ.AttributeTypes["id"] != nil {
+		identity.Raw = tftypes.NewValue(typ, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)})
 		return
 	}
 	diags.Append(identity.SetAttribute(ctx, path.Root("id"), id)...)

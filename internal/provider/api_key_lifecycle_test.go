@@ -6,6 +6,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
@@ -56,8 +58,8 @@ func TestAccAPIKey_destroyFalseForgetsTheKey(t *testing.T) {
 `, environment, expiration))
 	}
 	var first, second, firstSecret, secondSecret string
-	stillWorks := func(id, secret *string) resource.TestCheckFunc {
-		return func(*terraform.State) error {
+	stillWorks := func(id, secret *string) func() error {
+		return func() error {
 			if _, ok := env.emu.Key(*id); !ok {
 				return fmt.Errorf("key %s was deleted although destroy = false", *id)
 			}
@@ -81,30 +83,28 @@ func TestAccAPIKey_destroyFalseForgetsTheKey(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{featureDestroyFalse},
 		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy: resource.ComposeTestCheckFunc(
-			stillWorks(&first, &firstSecret),
-			stillWorks(&second, &secondSecret),
-			env.checkKeyCount(2),
-		),
+		CheckDestroy: func(*terraform.State) error {
+			return errors.Join(stillWorks(&first, &firstSecret)(), stillWorks(&second, &secondSecret)(), env.keyCount(2)(nil))
+		},
 		Steps: []resource.TestStep{
 			{
 				Config: config("testing"),
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(keyAddr, "id", &first),
-					captureAttr(keyAddr, "key", &firstSecret),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					capture(keyAddr, "id", &first),
+					capture(keyAddr, "key", &firstSecret),
+				},
 			},
 			{
 				// A new environment replaces the key: the new one is created,
 				// the old one only leaves state.
 				Config:           config("production"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectForgotten{keyAddr}}},
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(keyAddr, "id", &second),
-					captureAttr(keyAddr, "key", &secondSecret),
-					stillWorks(&first, &firstSecret),
-					env.checkKeyCount(2),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					capture(keyAddr, "id", &second),
+					capture(keyAddr, "key", &secondSecret),
+					emulatorCheck(stillWorks(&first, &firstSecret)),
+					env.keyCount(2),
+				},
 			},
 			destroyStep,
 		},
@@ -132,7 +132,7 @@ func TestAccAPIKey_replacedBesideCreateBeforeDestroyIsDeleted(t *testing.T) {
   expiration        = %q
   rotation_triggers = { version = "1" }
 `, expiration)),
-			Check: captureAttr(keyAddr, "id", &old),
+			ConfigStateChecks: []statecheck.StateCheck{capture(keyAddr, "id", &old)},
 		},
 		{
 			Config: env.providerBlock() + fmt.Sprintf(`
@@ -153,16 +153,16 @@ resource "domaintrust_api_key" "test" {
 }
 `, expiration),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-			Check: resource.ComposeTestCheckFunc(
-				captureAttr(keyAddr, "id", &replacement),
-				func(*terraform.State) error {
+			ConfigStateChecks: []statecheck.StateCheck{
+				capture(keyAddr, "id", &replacement),
+				emulatorCheck(func() error {
 					if _, ok := env.emu.Key(old); ok {
 						return fmt.Errorf("the replaced key %s still exists: the apply never destroyed it", old)
 					}
 					return nil
-				},
-				env.checkKeyCount(1),
-			),
+				}),
+				env.keyCount(1),
+			},
 		},
 	})
 	if old == "" || old == replacement {

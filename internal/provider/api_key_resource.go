@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -136,8 +135,8 @@ func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 }
 
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan apiKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := keyModelOf(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
@@ -167,61 +166,19 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// secret is masked.
 	ctx = client.MaskInLogs(ctx, key.Secret.Reveal())
 	tflog.Info(ctx, "created Domain Trust API key", map[string]any{"id": key.ID, "environment": key.Environment})
-
-	plan.Key, plan.SealedKey, diags = secretAttributes(ctx, plan.Seal, key.Secret.Reveal())
-	if diags.HasError() {
-		// The secret has nowhere to go: a key nobody can use is deleted, not
-		// left behind.
-		resp.Diagnostics.Append(diags...)
-		if _, failure := r.data.deleteKey(ctx, key.ID); failure != nil {
-			// Kept in state, without its secret: Terraform marks it tainted
-			// and deletes it at the next apply, rather than lose track of it.
-			resp.Diagnostics.Append(failure.diagnostics("delete the unsealed Domain Trust API key " + key.ID)...)
-			plan.Key, plan.SealedKey = types.StringNull(), types.StringNull()
-			resp.Diagnostics.Append(resp.State.Set(ctx, keyState(key, plan))...)
-			setKeyIdentity(ctx, resp.Identity, key.ID, &resp.Diagnostics)
-		}
+	if !r.keepSecret(ctx, key, &plan, resp) {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, keyState(key, plan))...)
+	writeKeyModel(ctx, &resp.State.Raw, keyState(key, plan), &resp.Diagnostics)
 	setKeyIdentity(ctx, resp.Identity, key.ID, &resp.Diagnostics)
 }
 
-// plannedExpiry is the expiry to send on create: the configured expiration,
-// or now + period under rotation.
-func (r *apiKeyResource) plannedExpiry(ctx context.Context, plan apiKeyModel) (time.Time, diag.Diagnostics) {
-	if !plan.Expiration.IsUnknown() && !plan.Expiration.IsNull() {
-		t, ok := plan.Expiration.instant()
-		if !ok {
-			return time.Time{}, diagnostics.Error("Invalid expiration", "expiration is not an RFC 3339 time")
-		}
-		return t, nil
-	}
-	rot, diags := rotationFrom(ctx, plan.Rotation)
-	if diags.HasError() {
-		return time.Time{}, diags
-	}
-	if rot == nil {
-		return time.Time{}, diagnostics.Error("Missing expiration", "Set expiration or rotation.")
-	}
-	return r.data.now().Add(rot.period).Truncate(time.Second), nil
-}
-
-// Read runs for every key on every plan, so it reads only the attributes it
-// compares (reading the whole model costs several times more, and this is
-// the path a refresh of a thousand keys takes a thousand times) and writes
-// only those that changed.
+// Read runs for every key on every plan: it reads the state once, and
+// writes it back whole (keyModelOf, writeKeyModel).
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireConfigured(r.data, &resp.Diagnostics) {
-		return
-	}
-	var state apiKeyModel
-	getAttributes(ctx, req.State, &resp.Diagnostics, map[string]any{
-		"id": &state.ID, "environment": &state.Environment, "description": &state.Description,
-		"user_id": &state.UserID, "created": &state.Created, "expiration": &state.Expiration,
-		"secret_version": &state.SecretVersion,
-	})
-	if resp.Diagnostics.HasError() {
+	state, diags := keyModelOf(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	// A key just imported has never been read: its id is not confirmed yet.
@@ -240,16 +197,26 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if changes := driftOf(state, key); changes != "" {
 		resp.Diagnostics.AddWarning("API key changed outside Terraform", changedDetail(state, changes))
 	}
-	read := keyState(key, state)
-	setChanged(ctx, &resp.State, &resp.Diagnostics, []attributeUpdate{
-		{"environment", state.Environment, read.Environment},
-		{"description", state.Description, read.Description},
-		{"user_id", state.UserID, read.UserID},
-		{"created", state.Created, read.Created},
-		{"expiration", state.Expiration, read.Expiration},
-		{"secret_version", state.SecretVersion, read.SecretVersion},
-	})
+	writeKeyModel(ctx, &resp.State.Raw, keyState(key, state), &resp.Diagnostics)
 	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
+}
+
+// changedDetail is the drift warning of a refresh: changes (driftOf) were
+// made outside Terraform. Refresh replaces state with what Domain Trust
+// holds, and Terraform then plans the difference without saying where it
+// came from; this says it.
+func changedDetail(state apiKeyModel, changes string) string {
+	return fmt.Sprintf("Domain Trust API key %s was changed outside Terraform (in the dashboard or by another tool): "+
+		"%s. The plan shows what Terraform does about it: unless lifecycle { ignore_changes } covers the "+
+		"attribute, it sets the configured value again, in place (same key, same secret).",
+		state.ID.ValueString(), changes)
+}
+
+// deletedDetail is the warning of a refresh that found the key deleted.
+func deletedDetail(state apiKeyModel) string {
+	return fmt.Sprintf("Domain Trust API key %s (%q) no longer exists in Domain Trust: it was deleted outside "+
+		"Terraform. It is removed from state; if the configuration still declares it, the plan creates a new key, "+
+		"with a new secret, in its place.", state.ID.ValueString(), state.Description.ValueString())
 }
 
 // readFailed ends a read that got no key: a key proven gone leaves state,
@@ -275,9 +242,10 @@ func (r *apiKeyResource) readFailed(ctx context.Context, state apiKeyModel, impo
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state apiKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan, diags := keyModelOf(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	state, diags := keyModelOf(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
@@ -297,6 +265,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// Attributes the API never changes in place keep their state values.
 	plan.ID, plan.Key, plan.Created, plan.UserID = state.ID, state.Key, state.Created, state.UserID
 	plan.SecretVersion = secretVersionOf(state.Created)
+	plan.SecretVersion = secretVersionOf(state.Created)
 	if in.Description != nil || in.Expiry != nil {
 		key, err := r.data.updateKey(ctx, state.ID.ValueString(), in)
 		if err != nil && isUpdateRefused(err) {
@@ -310,7 +279,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 		plan = keyState(key, plan)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	writeKeyModel(ctx, &resp.State.Raw, plan, &resp.Diagnostics)
 	// Set here, not only passed through: Terraform before 1.12 plans no
 	// identity, and an update that returns none fails in the framework.
 	setKeyIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
@@ -329,8 +298,8 @@ func updateFailedDiagnostics(state apiKeyModel, failure apiFailure) diag.Diagnos
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state apiKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := keyModelOf(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -47,22 +48,28 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 				statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.NotNull()),
 				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 				newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key")),
+				env.keyAuthenticates(keyAddr),
+				env.remoteKeyIs(keyAddr, "ci", exp1),
 			},
-			Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkRemote(keyAddr, "ci", exp1)),
 		},
 		{
 			// Expiry change: PATCH in place, same id.
-			Config:            testingKeyConfig(env, "ci", exp2),
-			ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
-			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-			Check:             env.checkRemote(keyAddr, "ci", exp2),
+			Config:           testingKeyConfig(env, "ci", exp2),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.remoteKeyIs(keyAddr, "ci", exp2),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+			},
 		},
 		{
 			// Description change: PATCH in place, same id.
-			Config:            testingKeyConfig(env, "ci, renamed", exp2),
-			ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
-			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-			Check:             resource.ComposeTestCheckFunc(env.checkRemote(keyAddr, "ci, renamed", exp2), env.checkKeyAuthenticates(keyAddr)),
+			Config:           testingKeyConfig(env, "ci, renamed", exp2),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.remoteKeyIs(keyAddr, "ci, renamed", exp2),
+				env.keyAuthenticates(keyAddr),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+			},
 		},
 		{
 			// Environment change: a new key with a new secret.
@@ -70,9 +77,12 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
   environment = "production"
   description = "ci, renamed"
   expiration  = %q`, exp2)),
-			ConfigPlanChecks:  expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-			ConfigStateChecks: []statecheck.StateCheck{newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key"))},
-			Check:             resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.keyAuthenticates(keyAddr),
+				env.keyCount(1),
+				newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key")),
+			},
 		},
 		{
 			// First triggers on an existing key: recorded, no rotation.
@@ -81,24 +91,27 @@ func TestAccAPIKey_lifecycle(t *testing.T) {
 		},
 		{
 			// Changed triggers: rotation by replacement.
-			Config:            triggered("2"),
-			ConfigPlanChecks:  expectAction(plancheck.ResourceActionDestroyBeforeCreate),
-			ConfigStateChecks: []statecheck.StateCheck{newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key"))},
-			Check:             resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
+			Config:           triggered("2"),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionDestroyBeforeCreate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.keyAuthenticates(keyAddr),
+				env.keyCount(1),
+				newKeyOnReplace.AddStateValue(keyAddr, tfjsonpath.New("key")),
+			},
 		},
 	})
 }
 
-// checkRemote asserts what the emulator holds for the key in state.
-func (e *testEnv) checkRemote(name, description, expiry string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[name]
-		if !ok {
-			return fmt.Errorf("%s not in state", name)
+// remoteKeyIs checks what the emulator holds for the key in state.
+func (e *testEnv) remoteKeyIs(addr, description, expiry string) stateCheck {
+	return func(s *tfjson.State) error {
+		values, err := valuesOf(s, addr)
+		if err != nil {
+			return err
 		}
-		k, ok := e.emu.Key(rs.Primary.ID)
+		k, ok := e.emu.Key(text(values, "id"))
 		if !ok {
-			return fmt.Errorf("key %s is not in the emulator", rs.Primary.ID)
+			return fmt.Errorf("key %s is not in the emulator", text(values, "id"))
 		}
 		want, err := time.Parse(time.RFC3339, expiry)
 		if err != nil {
@@ -141,9 +154,13 @@ func TestAccAPIKey_outOfBandChanges(t *testing.T) {
 	exp := env.future(30 * 24 * time.Hour)
 	cfg := testingKeyConfig(env, "drift", exp)
 	var id string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 
 	env.resourceTest(t, []resource.TestStep{
-		{Config: cfg, Check: captureAttr(keyAddr, "id", &id)},
+		{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{
+			capture(keyAddr, "id", &id),
+			newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+		}},
 		{
 			PreConfig: func() {
 				changed := env.clock.Now().Add(90 * 24 * time.Hour).UTC().Truncate(time.Second)
@@ -157,7 +174,7 @@ func TestAccAPIKey_outOfBandChanges(t *testing.T) {
 				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
 				plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expiration"), knownvalue.StringExact(exp)),
 			}},
-			Check: env.checkRemote(keyAddr, "drift", exp),
+			ConfigStateChecks: []statecheck.StateCheck{env.remoteKeyIs(keyAddr, "drift", exp)},
 		},
 		{
 			PreConfig: func() {
@@ -167,13 +184,12 @@ func TestAccAPIKey_outOfBandChanges(t *testing.T) {
 			},
 			Config:           cfg,
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
-			Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1),
-				func(s *terraform.State) error {
-					if s.RootModule().Resources[keyAddr].Primary.ID == id {
-						return fmt.Errorf("re-created key kept the deleted id %s", id)
-					}
-					return nil
-				}),
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.keyAuthenticates(keyAddr),
+				env.keyCount(1),
+				// The re-created key has an id of its own.
+				newID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+			},
 		},
 	})
 }
@@ -360,7 +376,7 @@ resource "domaintrust_api_key" "test" {
   environment = "testing"
   expiration  = %q
 }`, env.future(30*day)),
-		ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
-		Check:            env.checkKeyAuthenticates(keyAddr),
+		ConfigPlanChecks:  expectAction(plancheck.ResourceActionCreate),
+		ConfigStateChecks: []statecheck.StateCheck{env.keyAuthenticates(keyAddr)},
 	}})
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
@@ -99,6 +100,21 @@ func retireKey(ctx context.Context, data *providerData, state apiKeyModel, windo
 		"state, but keeps working until %s (retire_after = %s), and expires then. To revoke it sooner, use the "+
 		"domaintrust_revoke_api_key action or the Domain Trust dashboard.",
 		id, state.Description.ValueString(), end.UTC().Format(time.RFC3339), state.RetireAfter.ValueString()))
+}
+
+// planDestroy warns, on the plan that destroys the key in state (raw),
+// when it will be retired rather than deleted, saying until when it keeps
+// working.
+func planDestroy(ctx context.Context, now time.Time, raw tftypes.Value, diags *diag.Diagnostics) {
+	state, d := keyModelOf(ctx, raw)
+	diags.Append(d...)
+	window, ok := retireWindow(state.RetireAfter)
+	expiry, okExpiry := state.Expiration.instant()
+	if d.HasError() || !ok || !okExpiry || !expiry.After(now) {
+		return
+	}
+	diags.AddWarning(retirementNotice(state.ID.ValueString(), state.Description.ValueString(), window,
+		state.RetireAfter.ValueString(), now, expiry))
 }
 
 // retirementNotice is the plan's warning for a key that will be retired:

@@ -2,12 +2,16 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 // retiringConfig is a rotating key with a grace window of retireAfter.
@@ -25,10 +29,10 @@ func retiringConfig(env *testEnv, retireAfter string) string {
   }`, retireAfter))
 }
 
-// checkRetired proves that key *id still exists and authenticates with
-// *secret, and that it expires after now and at most window from now.
-func (e *testEnv) checkRetired(id, secret *string, window time.Duration) resource.TestCheckFunc {
-	return func(*terraform.State) error {
+// retired proves that key *id still exists and authenticates with *secret,
+// and that it expires after now and at most window from now.
+func (e *testEnv) retired(id, secret *string, window time.Duration) func() error {
+	return func() error {
 		k, ok := e.emu.Key(*id)
 		if !ok {
 			return fmt.Errorf("key %s was deleted, not retired", *id)
@@ -55,37 +59,37 @@ func TestAccAPIKey_retireAfterRotation(t *testing.T) {
 	var first, firstSecret, second, secondSecret string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
-		CheckDestroy: resource.ComposeTestCheckFunc(
-			env.checkRetired(&second, &secondSecret, time.Hour),
-			func(*terraform.State) error {
-				env.clock.Advance(time.Hour + time.Second)
-				if env.emu.Authenticates(secondSecret) {
-					return fmt.Errorf("the destroyed key still authenticates after its window")
-				}
-				return nil
-			},
-		),
+		CheckDestroy: func(*terraform.State) error {
+			if err := env.retired(&second, &secondSecret, time.Hour)(); err != nil {
+				return err
+			}
+			env.clock.Advance(time.Hour + time.Second)
+			if env.emu.Authenticates(secondSecret) {
+				return fmt.Errorf("the destroyed key still authenticates after its window")
+			}
+			return nil
+		},
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(keyAddr, "id", &first), captureAttr(keyAddr, "key", &firstSecret),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					capture(keyAddr, "id", &first), capture(keyAddr, "key", &firstSecret),
+				},
 			},
 			{
 				PreConfig:        func() { env.clock.Advance(77 * day) },
 				Config:           cfg,
 				ConfigPlanChecks: expectAction(plancheck.ResourceActionCreateBeforeDestroy),
-				Check: resource.ComposeTestCheckFunc(
-					captureAttr(keyAddr, "id", &second), captureAttr(keyAddr, "key", &secondSecret),
-					env.checkKeyAuthenticates(keyAddr),
-					env.checkRetired(&first, &firstSecret, time.Hour),
-				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					capture(keyAddr, "id", &second), capture(keyAddr, "key", &secondSecret),
+					env.keyAuthenticates(keyAddr),
+					emulatorCheck(env.retired(&first, &firstSecret, time.Hour)),
+				},
 			},
 			{
 				PreConfig: func() { env.clock.Advance(time.Hour + time.Second) },
 				Config:    cfg,
-				Check: func(*terraform.State) error {
+				ConfigStateChecks: []statecheck.StateCheck{emulatorCheck(func() error {
 					if env.emu.Authenticates(firstSecret) {
 						return fmt.Errorf("the rotated-out key still authenticates after its window")
 					}
@@ -93,7 +97,7 @@ func TestAccAPIKey_retireAfterRotation(t *testing.T) {
 						return fmt.Errorf("the current key stopped working")
 					}
 					return nil
-				},
+				})},
 			},
 		},
 	})
@@ -111,9 +115,10 @@ func TestAccAPIKey_retireAfterIsSaid(t *testing.T) {
 	cli.mustRun("apply", "-auto-approve")
 	old := cli.stateInstance(keyAddr)
 
+	before := env.clock.Now()
 	out := cli.mustRun("apply", "-auto-approve", "-replace="+keyAddr)
-	expectOutput(t, out, "Warning: API key retired, not deleted", "Domain Trust API key "+old.str("id"),
-		"keeps working until "+rfc3339(env.clock.Now().Add(2*time.Hour).Truncate(time.Second)), "(retire_after = 2h)")
+	expectOutput(t, out, "Warning: API key retired, not deleted", "Domain Trust API key "+old.str("id"), "(retire_after = 2h)")
+	expectWindowEnd(t, out, "keeps working until ", before, env.clock.Now(), 2*time.Hour)
 	if !env.emu.Authenticates(old.key()) {
 		t.Error("the key replaced with -replace no longer authenticates")
 	}
@@ -123,9 +128,10 @@ func TestAccAPIKey_retireAfterIsSaid(t *testing.T) {
 	out = cli.mustRun("plan")
 	expectOutput(t, out, "Warning: API key will be rotated", "The old key is retired, not deleted: with retire_after = 2h it keeps working until about")
 
+	before = env.clock.Now()
 	out = cli.mustRun("plan", "-destroy")
-	expectOutput(t, out, "Warning: API key will be retired, not deleted", "Domain Trust API key "+replaced.str("id"),
-		"it keeps working until about "+rfc3339(env.clock.Now().Add(2*time.Hour).Truncate(time.Second)))
+	expectOutput(t, out, "Warning: API key will be retired, not deleted", "Domain Trust API key "+replaced.str("id"))
+	expectWindowEnd(t, out, "it keeps working until about ", before, env.clock.Now(), 2*time.Hour)
 	out = cli.mustRun("destroy", "-auto-approve")
 	expectOutput(t, out, "Warning: API key retired, not deleted", "Destroy complete! Resources: 1 destroyed.")
 	if !env.emu.Authenticates(replaced.key()) {
@@ -134,6 +140,21 @@ func TestAccAPIKey_retireAfterIsSaid(t *testing.T) {
 	if n := len(cli.stateInstances()); n != 0 {
 		t.Errorf("%d objects left in state", n)
 	}
+}
+
+// expectWindowEnd fails unless out says prefix and the end of a window
+// that began while the command ran (between before and after): the provider
+// reads the clock itself, and the test clock follows the wall clock.
+func expectWindowEnd(t *testing.T, out, prefix string, before, after time.Time, window time.Duration) {
+	t.Helper()
+	folded := strings.Join(strings.Fields(out), " ") // terraform wraps diagnostics
+	for at := before.Add(window).Truncate(time.Second); !at.After(after.Add(window)); at = at.Add(time.Second) {
+		if strings.Contains(folded, prefix+rfc3339(at)) {
+			return
+		}
+	}
+	t.Errorf("terraform output lacks %q with a time between %s and %s:\n%s", prefix, rfc3339(before.Add(window)),
+		rfc3339(after.Add(window)), out)
 }
 
 // TestAccAPIKey_retireAfterNeverLengthens: a key that expires within its
@@ -160,7 +181,7 @@ func TestAccAPIKey_retireAfterNeverLengthens(t *testing.T) {
 			}
 			return nil
 		},
-		Steps: []resource.TestStep{{Config: cfg, Check: captureAttr(keyAddr, "id", &id)}},
+		Steps: []resource.TestStep{{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{capture(keyAddr, "id", &id)}}},
 	})
 
 	t.Run("deleted outside Terraform", func(t *testing.T) {
@@ -183,20 +204,22 @@ func TestAccAPIKey_retireAfterNeverLengthens(t *testing.T) {
 func TestAccAPIKey_retireAfterAddedInPlace(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t, false)
-	var id string
+	sameID := statecheck.CompareValue(compare.ValuesSame())
 	env.resourceTest(t, []resource.TestStep{
-		{Config: rotatingConfig(env, "2160h", "336h"), Check: captureAttr(keyAddr, "id", &id)},
+		{Config: rotatingConfig(env, "2160h", "336h"), ConfigStateChecks: []statecheck.StateCheck{
+			sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+		}},
 		{
 			Config:           retiringConfig(env, "1h"),
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
-			Check: func(s *terraform.State) error {
-				if got := s.RootModule().Resources[keyAddr].Primary.ID; got != id {
-					return fmt.Errorf("key %s replaced by %s", id, got)
-				}
-				if n := env.stats().ByRoute["PATCH /keys/{id}"]; n != 0 {
-					return fmt.Errorf("%d PATCH requests for a setting that stays in Terraform", n)
-				}
-				return nil
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+				emulatorCheck(func() error {
+					if n := env.stats().ByRoute["PATCH /keys/{id}"]; n != 0 {
+						return fmt.Errorf("%d PATCH requests for a setting that stays in Terraform", n)
+					}
+					return nil
+				}),
 			},
 		},
 		{Config: rotatingConfig(env, "2160h", "336h"), ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate)},

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -238,7 +239,7 @@ resource "terraform_data" "incident" {
   }
 }
 `, k.ID),
-				Check: func(*terraform.State) error {
+				ConfigStateChecks: []statecheck.StateCheck{emulatorCheck(func() error {
 					if _, ok := env.emu.Key(k.ID); ok {
 						return fmt.Errorf("key %s still exists after the action ran", k.ID)
 					}
@@ -246,7 +247,7 @@ resource "terraform_data" "incident" {
 						return fmt.Errorf("key %s still authenticates", k.ID)
 					}
 					return nil
-				},
+				})},
 			},
 		},
 	})
@@ -297,12 +298,12 @@ resource "terraform_data" "service" {
 		Steps: []resource.TestStep{
 			{
 				Config: config(k.ID),
-				Check: func(*terraform.State) error {
+				ConfigStateChecks: []statecheck.StateCheck{emulatorCheck(func() error {
 					if !env.emu.Authenticates(secret) {
 						return fmt.Errorf("key %s was revoked when the service was created", k.ID)
 					}
 					return nil
-				},
+				})},
 			},
 		},
 	})

@@ -6,24 +6,27 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-// checkExpiryIsCreatedPlus asserts expiration = created + d in state, to the
+// expiryIsCreatedPlus checks expiration = created + d in state, to the
 // second.
-func checkExpiryIsCreatedPlus(name string, d time.Duration) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		a := s.RootModule().Resources[name].Primary.Attributes
-		created, err1 := time.Parse(time.RFC3339, a["created"])
-		expiry, err2 := time.Parse(time.RFC3339, a["expiration"])
+func expiryIsCreatedPlus(addr string, d time.Duration) stateCheck {
+	return func(s *tfjson.State) error {
+		a, err := valuesOf(s, addr)
+		if err != nil {
+			return err
+		}
+		created, err1 := time.Parse(time.RFC3339, text(a, "created"))
+		expiry, err2 := time.Parse(time.RFC3339, text(a, "expiration"))
 		if err1 != nil || err2 != nil {
-			return fmt.Errorf("created %q / expiration %q: %w", a["created"], a["expiration"], errors.Join(err1, err2))
+			return fmt.Errorf("created %q / expiration %q: %w", text(a, "created"), text(a, "expiration"), errors.Join(err1, err2))
 		}
 		if diff := expiry.Sub(created.Add(d)); diff < -time.Second || diff > time.Second {
 			return fmt.Errorf("expiration %s is not created %s + %s", expiry, created, d)
@@ -48,12 +51,12 @@ func TestAccAPIKeyRotation_window(t *testing.T) {
 				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreate),
 				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("expiration")),
 			}},
-			ConfigStateChecks: []statecheck.StateCheck{keyChanges.AddStateValue(keyAddr, tfjsonpath.New("key"))},
-			Check: resource.ComposeTestCheckFunc(
-				checkExpiryIsCreatedPlus(keyAddr, 90*day),
-				captureAttr(keyAddr, "id", &firstID),
-				captureAttr(keyAddr, "key", &firstSecret),
-			),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expiryIsCreatedPlus(keyAddr, 90*day),
+				capture(keyAddr, "id", &firstID),
+				capture(keyAddr, "key", &firstSecret),
+				keyChanges.AddStateValue(keyAddr, tfjsonpath.New("key")),
+			},
 		},
 		{
 			// Right after create, and 75 days later (one day before the
@@ -73,19 +76,19 @@ func TestAccAPIKeyRotation_window(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy),
 			}},
-			ConfigStateChecks: []statecheck.StateCheck{keyChanges.AddStateValue(keyAddr, tfjsonpath.New("key"))},
-			Check: resource.ComposeTestCheckFunc(
-				env.checkKeyAuthenticates(keyAddr),
-				env.checkKeyCount(1),
-				checkExpiryIsCreatedPlus(keyAddr, 90*day),
-				func(*terraform.State) error { return env.checkCreatedBeforeDeleted(firstID) },
-				func(*terraform.State) error {
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.keyAuthenticates(keyAddr),
+				env.keyCount(1),
+				expiryIsCreatedPlus(keyAddr, 90*day),
+				emulatorCheck(func() error { return env.checkCreatedBeforeDeleted(firstID) }),
+				emulatorCheck(func() error {
 					if env.emu.Authenticates(firstSecret) {
 						return fmt.Errorf("the rotated-out key %s still authenticates", firstID)
 					}
 					return nil
-				},
-			),
+				}),
+				keyChanges.AddStateValue(keyAddr, tfjsonpath.New("key")),
+			},
 		},
 		{
 			// The new key is young again: empty plan.
@@ -104,12 +107,14 @@ func TestAccAPIKeyRotation_expiredAndDeleted(t *testing.T) {
 	var id string
 
 	env.resourceTest(t, []resource.TestStep{
-		{Config: cfg, Check: captureAttr(keyAddr, "id", &id)},
+		{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{capture(keyAddr, "id", &id)}},
 		{
 			PreConfig:        func() { env.clock.Advance(31 * day) },
 			Config:           cfg,
 			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreateBeforeDestroy),
-			Check:            resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1), captureAttr(keyAddr, "id", &id)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.keyAuthenticates(keyAddr), env.keyCount(1), capture(keyAddr, "id", &id),
+			},
 		},
 		{
 			PreConfig: func() {
@@ -117,9 +122,9 @@ func TestAccAPIKeyRotation_expiredAndDeleted(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			Config:           cfg,
-			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreate),
-			Check:            resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), env.checkKeyCount(1)),
+			Config:            cfg,
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionCreate),
+			ConfigStateChecks: []statecheck.StateCheck{env.keyAuthenticates(keyAddr), env.keyCount(1)},
 		},
 	})
 }
@@ -145,8 +150,10 @@ func TestAccAPIKeyRotation_settingsChanges(t *testing.T) {
 				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
 				plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("expiration"), knownvalue.NotNull()),
 			}},
-			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-			Check:             resource.ComposeTestCheckFunc(checkExpiryIsCreatedPlus(keyAddr, 60*day), env.checkStateMatchesRemote(keyAddr)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expiryIsCreatedPlus(keyAddr, 60*day), env.stateMatchesRemote(keyAddr),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+			},
 		},
 		{
 			PreConfig: func() { patchesBefore = env.stats().ByRoute["PATCH /keys/{id}"] },
@@ -154,35 +161,40 @@ func TestAccAPIKeyRotation_settingsChanges(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate),
 			}},
-			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-			Check: func(*terraform.State) error {
-				if n := env.stats().ByRoute["PATCH /keys/{id}"] - patchesBefore; n != 0 {
-					return fmt.Errorf("changing rotate_before sent %d PATCH requests, want 0", n)
-				}
-				return nil
+			ConfigStateChecks: []statecheck.StateCheck{
+				emulatorCheck(func() error {
+					if n := env.stats().ByRoute["PATCH /keys/{id}"] - patchesBefore; n != 0 {
+						return fmt.Errorf("changing rotate_before sent %d PATCH requests, want 0", n)
+					}
+					return nil
+				}),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
 			},
 		},
 		{
 			// Day 10 of a key whose new period is 15 days, rotated 7
 			// days before: inside the window, so a new key.
-			Config:           rotatingConfig(env, "360h", "168h"),
-			ConfigPlanChecks: expectAction(plancheck.ResourceActionCreateBeforeDestroy),
-			Check:            resource.ComposeTestCheckFunc(checkExpiryIsCreatedPlus(keyAddr, 15*day), env.checkKeyCount(1)),
+			Config:            rotatingConfig(env, "360h", "168h"),
+			ConfigPlanChecks:  expectAction(plancheck.ResourceActionCreateBeforeDestroy),
+			ConfigStateChecks: []statecheck.StateCheck{expiryIsCreatedPlus(keyAddr, 15*day), env.keyCount(1)},
 		},
 	})
 }
 
-// checkStateMatchesRemote compares the expiry in state with the emulator's.
-func (e *testEnv) checkStateMatchesRemote(name string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		a := s.RootModule().Resources[name].Primary.Attributes
-		k, ok := e.emu.Key(a["id"])
-		if !ok {
-			return fmt.Errorf("key %s not in the emulator", a["id"])
+// stateMatchesRemote compares the expiry in state with the emulator's.
+func (e *testEnv) stateMatchesRemote(addr string) stateCheck {
+	return func(s *tfjson.State) error {
+		a, err := valuesOf(s, addr)
+		if err != nil {
+			return err
 		}
-		exp, err := time.Parse(time.RFC3339, a["expiration"])
+		k, ok := e.emu.Key(text(a, "id"))
+		if !ok {
+			return fmt.Errorf("key %s not in the emulator", text(a, "id"))
+		}
+		exp, err := time.Parse(time.RFC3339, text(a, "expiration"))
 		if err != nil || !exp.Equal(k.Expiry) {
-			return fmt.Errorf("state expiration %q, emulator %s", a["expiration"], k.Expiry)
+			return fmt.Errorf("state expiration %q, emulator %s", text(a, "expiration"), k.Expiry)
 		}
 		return nil
 	}
@@ -205,16 +217,19 @@ func TestAccAPIKeyRotation_switchModes(t *testing.T) {
 	env.resourceTest(t, []resource.TestStep{
 		{Config: fixed, ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))}},
 		{
-			Config:            rotatingConfig(env, "2160h", "336h"),
-			ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
-			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-			Check:             resource.ComposeTestCheckFunc(checkExpiryIsCreatedPlus(keyAddr, 90*day), env.checkStateMatchesRemote(keyAddr)),
+			Config:           rotatingConfig(env, "2160h", "336h"),
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expiryIsCreatedPlus(keyAddr, 90*day), env.stateMatchesRemote(keyAddr),
+				sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+			},
 		},
 		{
-			Config:            fixed,
-			ConfigPlanChecks:  expectAction(plancheck.ResourceActionUpdate),
-			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(keyAddr, tfjsonpath.New("id"))},
-			Check:             env.checkStateMatchesRemote(keyAddr),
+			Config:           fixed,
+			ConfigPlanChecks: expectAction(plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.stateMatchesRemote(keyAddr), sameID.AddStateValue(keyAddr, tfjsonpath.New("id")),
+			},
 		},
 	})
 }

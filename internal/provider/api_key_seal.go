@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/seal"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/validators"
 )
@@ -76,22 +78,22 @@ func sealRequiresReplace() planmodifier.Object {
 		"state never held the key's secret (an imported key)."
 	return objectplanmodifier.RequiresReplaceIf(
 		func(ctx context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = sealForcesReplacement(ctx, req.State, req.StateValue, req.PlanValue, &resp.Diagnostics)
+			state, diags := keyModelOf(ctx, req.State.Raw)
+			resp.Diagnostics.Append(diags...)
+			resp.RequiresReplace = !diags.HasError() && sealForcesReplacement(ctx, state, req.PlanValue)
 		},
 		description, description,
 	)
 }
 
 // sealForcesReplacement is the rule sealRequiresReplace applies, and the plan
-// explains: seal changes from prior to planned on a key whose secret, plain
-// or sealed, is in state.
-func sealForcesReplacement(ctx context.Context, state attributeSource, prior, planned types.Object, diags *diag.Diagnostics) bool {
-	if prior.Equal(planned) || sameRecipient(ctx, prior, planned) {
+// explains: seal changes from state's to planned on a key whose secret,
+// plain or sealed, is in state.
+func sealForcesReplacement(ctx context.Context, state apiKeyModel, planned types.Object) bool {
+	if state.Seal.Equal(planned) || sameRecipient(ctx, state.Seal, planned) {
 		return false
 	}
-	var plain, sealed types.String
-	getAttributes(ctx, state, diags, map[string]any{"key": &plain, "sealed_key": &sealed})
-	return !plain.IsNull() || !sealed.IsNull()
+	return !state.Key.IsNull() || !state.SealedKey.IsNull()
 }
 
 // sameRecipient reports whether two seal values name the same recipient,
@@ -114,6 +116,75 @@ func recipientOf(ctx context.Context, obj types.Object) (seal.Recipient, bool) {
 	}
 	r, err := seal.ParseRecipient(m.Recipient.ValueString())
 	return r, err == nil
+}
+
+// planNewKeySecret plans what a new key (a create or a replacement) shows
+// of its secret: with seal, key is null and sealed_key known after apply;
+// without, the other way round.
+func (p *keyPlan) planNewKeySecret() {
+	plain, sealed := types.StringUnknown(), types.StringNull()
+	if !p.config.Seal.IsNull() {
+		plain, sealed = types.StringNull(), types.StringUnknown()
+	}
+	p.setPlan("key", plain)
+	p.setPlan("sealed_key", sealed)
+}
+
+// warnUnsealedImport says, on the plans of a key whose secret the state
+// never held (an imported key) but whose configuration seals it, that there
+// is nothing to seal until the key is replaced.
+func (p *keyPlan) warnUnsealedImport(diags *diag.Diagnostics) {
+	if p.config.Seal.IsNull() || !p.state.Key.IsNull() || !p.state.SealedKey.IsNull() {
+		return
+	}
+	diags.AddAttributeWarning(path.Root("seal"), "Imported key has nothing to seal",
+		"Terraform never had the secret of Domain Trust API key "+p.state.ID.ValueString()+" (it was imported, and "+
+			"Domain Trust shows a secret only once, when the key is created), so `sealed_key` stays null until the "+
+			"key is replaced. Replace it (terraform apply -replace=ADDRESS) to mint a new key sealed for "+
+			"seal.recipient.")
+}
+
+// explainSealReplacement says, on the plan that replaces a key for its
+// seal, why: a secret is shown once, so the old one cannot be sealed again.
+func (p *keyPlan) explainSealReplacement(ctx context.Context, diags *diag.Diagnostics) {
+	prior, configured := p.state.Seal, p.config.Seal
+	if !sealForcesReplacement(ctx, p.state, configured) {
+		return
+	}
+	what := "is given another recipient"
+	switch {
+	case prior.IsNull():
+		what = "is sealed from now on"
+	case configured.IsNull():
+		what = "is no longer sealed"
+	}
+	diags.AddAttributeWarning(path.Root("seal"), "API key will be replaced for its seal",
+		"Domain Trust API key "+p.state.ID.ValueString()+" "+what+", so it is replaced by a new key: Domain Trust "+
+			"shows a key's secret only once, when the key is created, so the provider cannot seal the current secret "+
+			"for another recipient, or hand it out unsealed. The new key's secret goes to `sealed_key` with seal, to "+
+			"`key` without.")
+}
+
+// keepSecret puts the secret of key, just created, where plan says: in key,
+// or with seal only sealed, in sealed_key. When it cannot (the recipient
+// cannot be sealed for), a key nobody can use is deleted, not left behind,
+// and keepSecret reports false with the diagnostics in resp.
+func (r *apiKeyResource) keepSecret(ctx context.Context, key *client.Key, plan *apiKeyModel, resp *resource.CreateResponse) bool {
+	var diags diag.Diagnostics
+	plan.Key, plan.SealedKey, diags = secretAttributes(ctx, plan.Seal, key.Secret.Reveal())
+	if !diags.HasError() {
+		return true
+	}
+	resp.Diagnostics.Append(diags...)
+	if _, failure := r.data.deleteKey(ctx, key.ID); failure != nil {
+		// Kept in state, without its secret: Terraform marks it tainted
+		// and deletes it at the next apply, rather than lose track of it.
+		resp.Diagnostics.Append(failure.diagnostics("delete the unsealed Domain Trust API key " + key.ID)...)
+		plan.Key, plan.SealedKey = types.StringNull(), types.StringNull()
+		writeKeyModel(ctx, &resp.State.Raw, keyState(key, *plan), &resp.Diagnostics)
+		setKeyIdentity(ctx, resp.Identity, key.ID, &resp.Diagnostics)
+	}
+	return false
 }
 
 // secretAttributes are key and sealed_key of a key just created with secret:

@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
@@ -38,19 +38,19 @@ func sealedKeyConfig(env *testEnv, recipient, body string) string {
   }`, env.future(30*day), recipient, body))
 }
 
-// checkSealedKeyWorks opens addr's sealed_key with k and proves that what
+// sealedKeyWorks opens addr's sealed_key with k and proves that what
 // comes out authenticates, and that key is null; *opened gets the secret for
 // later searches. Nothing it reports holds the secret.
-func (e *testEnv) checkSealedKeyWorks(addr string, k *sealtest.Key, opened *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s not in state", addr)
+func (e *testEnv) sealedKeyWorks(addr string, k *sealtest.Key, opened *string) stateCheck {
+	return func(s *tfjson.State) error {
+		values, err := valuesOf(s, addr)
+		if err != nil {
+			return err
 		}
-		if plain, ok := rs.Primary.Attributes["key"]; ok && plain != "" {
+		if values["key"] != nil {
 			return fmt.Errorf("%s: key is set although the key is sealed (value withheld)", addr)
 		}
-		secret, err := k.TryOpen(rs.Primary.Attributes["sealed_key"])
+		secret, err := k.TryOpen(text(values, "sealed_key"))
 		if err != nil {
 			return fmt.Errorf("%s: sealed_key does not open with the %s key: %w", addr, k.Kind, err)
 		}
@@ -77,10 +77,11 @@ func TestAccAPIKey_sealed(t *testing.T) {
 			env := newTestEnv(t, false)
 			first, second := newKey(t), newKey(t)
 			var ids []string
-			captureID := func(s *terraform.State) error {
-				ids = append(ids, s.RootModule().Resources[keyAddr].Primary.ID)
-				return nil
-			}
+			captureID := stateCheck(func(s *tfjson.State) error {
+				values, err := valuesOf(s, keyAddr)
+				ids = append(ids, text(values, "id"))
+				return err
+			})
 			env.resourceTest(t, []resource.TestStep{
 				{
 					Config: sealedKeyConfig(env, first.Recipient, ""),
@@ -90,19 +91,19 @@ func TestAccAPIKey_sealed(t *testing.T) {
 						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("sealed_key")),
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{
+						env.sealedKeyWorks(keyAddr, first, nil), captureID,
 						statecheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
 					},
-					Check: resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID),
 				},
 				{
-					Config:           sealedKeyConfig(env, "  "+first.Recipient+"\n", ""),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)}},
-					Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID),
+					Config:            sealedKeyConfig(env, "  "+first.Recipient+"\n", ""),
+					ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionUpdate)}},
+					ConfigStateChecks: []statecheck.StateCheck{env.sealedKeyWorks(keyAddr, first, nil), captureID},
 				},
 				{
-					Config:           sealedKeyConfig(env, second.Recipient, ""),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy)}},
-					Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, second, nil), captureID, env.checkKeyCount(1)),
+					Config:            sealedKeyConfig(env, second.Recipient, ""),
+					ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy)}},
+					ConfigStateChecks: []statecheck.StateCheck{env.sealedKeyWorks(keyAddr, second, nil), captureID, env.keyCount(1)},
 				},
 				{
 					// Without seal the next key's secret is in state again.
@@ -118,12 +119,12 @@ func TestAccAPIKey_sealed(t *testing.T) {
 						plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("key")),
 						plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("sealed_key"), knownvalue.Null()),
 					}},
-					Check: resource.ComposeTestCheckFunc(env.checkKeyAuthenticates(keyAddr), captureID),
+					ConfigStateChecks: []statecheck.StateCheck{env.keyAuthenticates(keyAddr), captureID},
 				},
 				{
-					Config:           sealedKeyConfig(env, first.Recipient, ""),
-					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy)}},
-					Check:            resource.ComposeTestCheckFunc(env.checkSealedKeyWorks(keyAddr, first, nil), captureID, env.checkKeyCount(1)),
+					Config:            sealedKeyConfig(env, first.Recipient, ""),
+					ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(keyAddr, plancheck.ResourceActionCreateBeforeDestroy)}},
+					ConfigStateChecks: []statecheck.StateCheck{env.sealedKeyWorks(keyAddr, first, nil), captureID, env.keyCount(1)},
 				},
 			})
 			if len(ids) != 5 || ids[0] != ids[1] || ids[1] == ids[2] || ids[2] == ids[3] || ids[3] == ids[4] {
@@ -154,7 +155,7 @@ func TestAccAPIKey_sealedRotation(t *testing.T) {
   }`, k.Recipient))
 	var before, after string
 	env.resourceTest(t, []resource.TestStep{
-		{Config: cfg, Check: env.checkSealedKeyWorks(keyAddr, k, &before)},
+		{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{env.sealedKeyWorks(keyAddr, k, &before)}},
 		{
 			PreConfig: func() { env.clock.Advance(77 * day) },
 			Config:    cfg,
@@ -163,9 +164,9 @@ func TestAccAPIKey_sealedRotation(t *testing.T) {
 				plancheck.ExpectKnownValue(keyAddr, tfjsonpath.New("key"), knownvalue.Null()),
 				plancheck.ExpectUnknownValue(keyAddr, tfjsonpath.New("sealed_key")),
 			}},
-			Check: resource.ComposeTestCheckFunc(
-				env.checkSealedKeyWorks(keyAddr, k, &after),
-				func(*terraform.State) error {
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.sealedKeyWorks(keyAddr, k, &after),
+				emulatorCheck(func() error {
 					if before == after {
 						return fmt.Errorf("the rotation sealed the old secret again")
 					}
@@ -173,8 +174,8 @@ func TestAccAPIKey_sealedRotation(t *testing.T) {
 						return fmt.Errorf("the rotated-out key still authenticates")
 					}
 					return nil
-				},
-			),
+				}),
+			},
 		},
 	})
 }

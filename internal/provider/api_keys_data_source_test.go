@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
@@ -109,11 +108,10 @@ func TestAccAPIKeysDataSource_pagination(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
-			Config:            env.providerBlock() + `data "domaintrust_api_keys" "all" {}`,
-			ConfigStateChecks: []statecheck.StateCheck{expectKeyIDs(addr, dsOrdered(all...)...)},
-			Check: resource.ComposeTestCheckFunc(
-				checkNoSecretInDataSources(secrets...),
-				func(*terraform.State) error {
+			Config: env.providerBlock() + `data "domaintrust_api_keys" "all" {}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				noSecretInDataSources(secrets...),
+				emulatorCheck(func() error {
 					// Every read walks the same three pages; fewer requests
 					// would mean a page was skipped.
 					// The only other requests are the credentials checks,
@@ -124,8 +122,9 @@ func TestAccAPIKeysDataSource_pagination(t *testing.T) {
 						return fmt.Errorf("want whole reads of 3 pages each, got stats %+v", st)
 					}
 					return nil
-				},
-			),
+				}),
+				expectKeyIDs(addr, dsOrdered(all...)...),
+			},
 		}},
 	})
 }
@@ -224,16 +223,15 @@ func TestAccAPIKeysDataSource_filters(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
-			Config:            keysDataSourceConfig(env, blocks),
-			ConfigStateChecks: checks,
-			Check: func(*terraform.State) error {
+			Config: keysDataSourceConfig(env, blocks),
+			ConfigStateChecks: append([]statecheck.StateCheck{emulatorCheck(func() error {
 				for name, tc := range cases {
 					if !log.sent(tc.query) {
 						return fmt.Errorf("%s: no GET /keys carried exactly %v; sent %v", name, tc.query, log.queries)
 					}
 				}
 				return nil
-			},
+			})}, checks...),
 		}},
 	})
 }
@@ -258,7 +256,7 @@ func TestAccAPIKeysDataSource_memberAndAdmin(t *testing.T) {
 
 	asMember := env.providerBlockWithKey(memberSecret)
 	memberKeys := dsOrdered(mine, second)
-	noSecrets := checkNoSecretInDataSources(env.boot.APIKey, memberSecret, secondSecret, colleagueSecret, strangerSecret)
+	noSecrets := noSecretInDataSources(env.boot.APIKey, memberSecret, secondSecret, colleagueSecret, strangerSecret)
 
 	// Member and admin run in separate steps rather than as two aliased
 	// provider blocks: the in-process test server is one provider instance,
@@ -275,10 +273,10 @@ data "domaintrust_api_keys" "mine_by_id" {
 }
 `, member),
 				ConfigStateChecks: []statecheck.StateCheck{
+					noSecrets,
 					expectKeyIDs("data.domaintrust_api_keys.mine", memberKeys...),
 					expectKeyIDs("data.domaintrust_api_keys.mine_by_id", memberKeys...),
 				},
-				Check: noSecrets,
 			},
 			{
 				Config: asMember + fmt.Sprintf(`
@@ -294,8 +292,7 @@ data "domaintrust_api_keys" "by_admin" {
   user_id = %q
 }
 `, member),
-				ConfigStateChecks: []statecheck.StateCheck{expectKeyIDs("data.domaintrust_api_keys.by_admin", memberKeys...)},
-				Check:             noSecrets,
+				ConfigStateChecks: []statecheck.StateCheck{noSecrets, expectKeyIDs("data.domaintrust_api_keys.by_admin", memberKeys...)},
 			},
 			{
 				Config: env.providerBlock() + fmt.Sprintf(`
@@ -416,17 +413,16 @@ data "domaintrust_api_key" "test" {
   id = %q
 }
 `, k.ID),
-			ConfigStateChecks: expectKeyAttrs(keyDataAddr, k),
-			Check: resource.ComposeTestCheckFunc(
-				resource.TestCheckResourceAttr("data.domaintrust_api_keys.all", "keys.#", "2"),
-				checkNoSecretInDataSources(secret, env.boot.APIKey),
-				func(*terraform.State) error {
+			ConfigStateChecks: append([]statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.domaintrust_api_keys.all", tfjsonpath.New("keys"), knownvalue.ListSizeExact(2)),
+				noSecretInDataSources(secret, env.boot.APIKey),
+				emulatorCheck(func() error {
 					if leaked.Load() == 0 {
 						return fmt.Errorf("the server never sent a secret, so the test proves nothing")
 					}
 					return nil
-				},
-			),
+				}),
+			}, expectKeyAttrs(keyDataAddr, k)...),
 		}},
 	})
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/protocoltest"
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -99,40 +100,74 @@ func (e *testEnv) checkNoKeysLeft(*terraform.State) error {
 	return nil
 }
 
-// captureAttr stores an attribute of a resource in *dst during a Check.
-func captureAttr(name, attr string, dst *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[name]
-		if !ok {
-			return fmt.Errorf("%s not in state", name)
+// stateCheck is a state check that knownvalue cannot express: what the
+// emulator holds for a key in state, or that a secret in state works (never
+// shown). It reads the state as every state check does (terraform show
+// -json).
+type stateCheck func(*tfjson.State) error
+
+func (c stateCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("no state to check")
+		return
+	}
+	resp.Error = c(req.State)
+}
+
+// emulatorCheck is a state check of the emulator alone.
+func emulatorCheck(check func() error) stateCheck {
+	return func(*tfjson.State) error { return check() }
+}
+
+// valuesOf is the attribute values of the resource or data source addr in
+// the root module of s.
+func valuesOf(s *tfjson.State, addr string) (map[string]any, error) {
+	for _, r := range s.Values.RootModule.Resources {
+		if r.Address == addr {
+			return r.AttributeValues, nil
 		}
-		*dst = rs.Primary.Attributes[attr]
-		return nil
+	}
+	return nil, fmt.Errorf("%s not in state", addr)
+}
+
+// text is a string attribute's value, "" when it is null or not a string.
+func text(values map[string]any, name string) string {
+	s, _ := values[name].(string)
+	return s
+}
+
+// capture stores the string attribute attr of addr in *dst.
+func capture(addr, attr string, dst *string) stateCheck {
+	return func(s *tfjson.State) error {
+		values, err := valuesOf(s, addr)
+		*dst = text(values, attr)
+		return err
 	}
 }
 
-// checkKeyAuthenticates proves the secret in state is a working key, without
+// keyAuthenticates proves the secret in state is a working key, without
 // ever printing it.
-func (e *testEnv) checkKeyAuthenticates(name string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[name]
-		if !ok {
-			return fmt.Errorf("%s not in state", name)
+func (e *testEnv) keyAuthenticates(addr string) stateCheck {
+	return func(s *tfjson.State) error {
+		values, err := valuesOf(s, addr)
+		if err != nil {
+			return err
 		}
-		if !e.emu.Authenticates(rs.Primary.Attributes["key"]) {
-			return fmt.Errorf("the key value in state of %s does not authenticate (value withheld)", name)
+		if !e.emu.Authenticates(text(values, "key")) {
+			return fmt.Errorf("the key value in state of %s does not authenticate (value withheld)", addr)
 		}
 		return nil
 	}
 }
 
-func (e *testEnv) checkKeyCount(n int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
+// keyCount checks that the emulator holds n keys besides the bootstrap key.
+func (e *testEnv) keyCount(n int) stateCheck {
+	return emulatorCheck(func() error {
 		if ids := e.liveKeyIDs(); len(ids) != n {
 			return fmt.Errorf("emulator holds %d keys %v, want %d", len(ids), ids, n)
 		}
 		return nil
-	}
+	})
 }
 
 // checkCreatedBeforeDeleted proves create_before_destroy ordering on the
@@ -160,23 +195,26 @@ func (e *testEnv) checkCreatedBeforeDeleted(oldID string) error {
 	return nil
 }
 
-// checkNoSecretInDataSources fails when any attribute of any data source in
-// state holds one of the secrets, in full or in part of a longer value.
-// Resources are skipped: a managed key's `key` holds its secret by design.
-func checkNoSecretInDataSources(secrets ...string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
+// noSecretInDataSources fails when any attribute of any data source in
+// state holds one of the secrets, in full or in part of a longer value, at
+// any depth. Resources are skipped: a managed key's `key` holds its secret by
+// design.
+func noSecretInDataSources(secrets ...string) stateCheck {
+	return func(s *tfjson.State) error {
 		checked := 0
-		for addr, rs := range s.RootModule().Resources {
-			if !strings.HasPrefix(addr, "data.") {
+		for _, r := range s.Values.RootModule.Resources {
+			if r.Mode != tfjson.DataResourceMode {
 				continue
 			}
-			for name, value := range rs.Primary.Attributes {
-				for i, secret := range secrets {
-					if secret != "" && strings.Contains(value, secret) {
-						return fmt.Errorf("%s.%s holds secret #%d (value withheld)", addr, name, i)
+			for name, v := range r.AttributeValues {
+				for _, leaf := range leaves(v) {
+					for i, secret := range secrets {
+						if secret != "" && strings.Contains(leaf, secret) {
+							return fmt.Errorf("%s.%s holds secret #%d (value withheld)", r.Address, name, i)
+						}
 					}
+					checked++
 				}
-				checked++
 			}
 		}
 		if checked == 0 {
@@ -184,6 +222,27 @@ func checkNoSecretInDataSources(secrets ...string) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+// leaves are the values in v, a value of JSON, as text.
+func leaves(v any) []string {
+	switch v := v.(type) {
+	case map[string]any:
+		var out []string
+		for _, e := range v {
+			out = append(out, leaves(e)...)
+		}
+		return out
+	case []any:
+		var out []string
+		for _, e := range v {
+			out = append(out, leaves(e)...)
+		}
+		return out
+	case string:
+		return []string{v}
+	}
+	return []string{fmt.Sprint(v)}
 }
 
 func expectKeyAttrs(addr string, k emulator.Key) []statecheck.StateCheck {
@@ -363,7 +422,7 @@ func expectNoPlaintext(t *testing.T, dir, printed string, secrets ...string) {
 
 // mustJSON is v as JSON; the framework keeps private state as a JSON object
 // of base64 values.
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {

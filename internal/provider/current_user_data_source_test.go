@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/emulator"
@@ -29,7 +30,7 @@ func TestAccCurrentUserDataSource(t *testing.T) {
 	const config = `
 data "domaintrust_current_user" "me" {}
 `
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), CheckDestroy: env.checkKeyCount(1), Steps: []resource.TestStep{
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), CheckDestroy: func(*terraform.State) error { return env.keyCount(1)(nil) }, Steps: []resource.TestStep{
 		{
 			Config: env.providerBlock() + config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -72,7 +73,7 @@ func TestAccCurrentUserDataSource_example(t *testing.T) {
 	bot := env.addUser(env.boot.OrganizationID, "bot@example.org", emulator.RoleMember)
 	_, memberKey := env.issueKey(env.addUser(env.boot.OrganizationID, "max@example.org", emulator.RoleMember), emulator.KeySpec{})
 	example := strings.ReplaceAll(string(b), placeholder, bot)
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), CheckDestroy: env.checkKeyCount(1), Steps: []resource.TestStep{
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), CheckDestroy: func(*terraform.State) error { return env.keyCount(1)(nil) }, Steps: []resource.TestStep{
 		{
 			Config:      env.providerBlockWithKey(memberKey) + example,
 			PlanOnly:    true,

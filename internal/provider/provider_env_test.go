@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
 // TestAccProvider_environmentVariables configures the provider only through
@@ -25,7 +26,7 @@ resource "domaintrust_api_key" "test" {
 		ProtoV6ProviderFactories: env.factories(),
 		CheckDestroy:             env.checkNoKeysLeft,
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: env.checkKeyAuthenticates(keyAddr)},
+			{Config: cfg, ConfigStateChecks: []statecheck.StateCheck{env.keyAuthenticates(keyAddr)}},
 			{
 				PreConfig:   func() { t.Setenv(envEndpoint, "http://domain-trust.example.org/api") },
 				Config:      cfg,
