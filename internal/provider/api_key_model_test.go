@@ -187,7 +187,7 @@ func keyModels() map[string]apiKeyModel {
 }
 
 // TestKeyModelCodec: keyModelOf reads what the framework's Get reads, and
-// terraformValue writes what its Set writes, for every kind of model.
+// keyModel().Value writes what its Set writes, for every kind of model.
 func TestKeyModelCodec(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -200,9 +200,9 @@ func TestKeyModelCodec(t *testing.T) {
 			if d := viaSet.Set(ctx, m); d.HasError() {
 				t.Fatalf("Set: %v", d)
 			}
-			ours, d := m.terraformValue(ctx, typ)
+			ours, d := keyModel().Value(ctx, m, typ)
 			if d.HasError() || !ours.Equal(viaSet.Raw) {
-				t.Fatalf("terraformValue (%v):\n got %s\nwant %s", d, ours, viaSet.Raw)
+				t.Fatalf("Value (%v):\n got %s\nwant %s", d, ours, viaSet.Raw)
 			}
 			var viaGet apiKeyModel
 			if d := viaSet.Get(ctx, &viaGet); d.HasError() {
@@ -227,7 +227,7 @@ func TestKeyModelOfRefusesAnotherType(t *testing.T) {
 }
 
 // BenchmarkKeyModel compares reading and writing a whole key through the
-// framework (Get, Set) and through the codec (keyModelOf, terraformValue).
+// framework (Get, Set) and through the codec (keyModelOf, keyModel().Value).
 func BenchmarkKeyModel(b *testing.B) {
 	ctx := context.Background()
 	s := keySchema(b)
@@ -256,7 +256,7 @@ func BenchmarkKeyModel(b *testing.B) {
 	b.Run("codec-write", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			_, _ = m.terraformValue(ctx, st.Raw.Type())
+			_, _ = keyModel().Value(ctx, m, st.Raw.Type())
 		}
 	})
 }
