@@ -130,8 +130,7 @@ func madeBy(k client.Key, in client.CreateKeyInput) bool {
 // sameValue compares two values of a key's field: times as instants, and
 // an empty map as no map.
 func sameValue(a, b any) bool {
-	switch a := a.(type) {
-	case time.Time:
+	if a, ok := a.(time.Time); ok {
 		b, ok := b.(time.Time)
 		return ok && a.Equal(b)
 	}

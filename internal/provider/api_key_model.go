@@ -40,7 +40,7 @@ type apiKeyModel struct {
 // unreadPrior is what state knows of a key Terraform has never read: nothing.
 // Its secret, plain or sealed, stays null, as Domain Trust shows it only at
 // creation.
-func unreadPrior() apiKeyModel { return keyModel().Null(context.Background()) }
+func unreadPrior(ctx context.Context) apiKeyModel { return keyModel().Null(ctx) }
 
 // keyAttribute says where one attribute of domaintrust_api_key comes from.
 // apiKeyAttributes lists every attribute once; what a key read from Domain
@@ -95,7 +95,7 @@ var apiKeyAttributes = []keyAttribute{
 // it (create, read, update, import, the list resource's results): what
 // Domain Trust shows of the key, with prior's text kept for a time that
 // names the same instant; everything else from prior. A key imported or
-// listed has prior unreadPrior().
+// listed has prior unreadPrior(ctx).
 func keyState(k *client.Key, prior apiKeyModel) apiKeyModel {
 	s := prior
 	if s.ID.IsNull() || s.ID.IsUnknown() {

@@ -27,7 +27,7 @@ var _ resource.ResourceWithUpgradeState = (*apiKeyResource)(nil)
 // that version to apiKeySchemaVersion.
 func (r *apiKeyResource) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
 	return map[int64]resource.StateUpgrader{
-		0: stateUpgrader(0, apiKeySchemaV0(), func(s apiKeyModelV0) apiKeyModel { return apiKeyStateV2FromV1(s) }),
+		0: stateUpgrader(0, apiKeySchemaV0(), apiKeyStateV2FromV1),
 		1: stateUpgrader(1, apiKeySchemaV1(), apiKeyStateV2FromV1),
 	}
 }

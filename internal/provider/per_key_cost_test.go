@@ -195,10 +195,10 @@ type cannedAPI struct{}
 
 func (cannedAPI) RoundTrip(r *http.Request) (*http.Response, error) {
 	status, body := http.StatusOK, ""
-	switch {
-	case r.Method == http.MethodPost:
+	switch r.Method {
+	case http.MethodPost:
 		status, body = http.StatusCreated, fmt.Sprintf(`{"key":`+cannedKey+`}`, "ci", `"key":"dtk_canned",`)
-	case r.Method == http.MethodDelete:
+	case http.MethodDelete:
 		status = http.StatusNoContent
 	default:
 		description := "ci"

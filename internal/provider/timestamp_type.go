@@ -107,8 +107,6 @@ func (v timestamp) instant() (time.Time, bool) {
 
 func timestampUnknown() timestamp { return timestamp{RFC3339: timetypes.NewRFC3339Unknown()} }
 
-func timestampNull() timestamp { return timestamp{RFC3339: timetypes.NewRFC3339Null()} }
-
 // timestampOf formats t in UTC, as the API does.
 func timestampOf(t time.Time) timestamp {
 	return timestamp{RFC3339: timetypes.NewRFC3339TimeValue(t.UTC())}

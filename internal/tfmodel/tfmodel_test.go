@@ -72,7 +72,7 @@ func TestCodecAgreesWithTheFramework(t *testing.T) {
 		if d.HasError() || !reflect.DeepEqual(read, viaGet) {
 			t.Errorf("%s: Read (%v):\n got %+v\nwant %+v", name, d, read, viaGet)
 		}
-		var written tftypes.Value = tftypes.NewValue(typ, nil)
+		written := tftypes.NewValue(typ, nil)
 		c.Write(ctx, &written, m, &d)
 		if !written.Equal(viaSet.Raw) {
 			t.Errorf("%s: Write gave %s", name, written)

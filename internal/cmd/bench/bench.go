@@ -56,7 +56,7 @@ func measure(ctx context.Context, cfg config) (string, error) {
 		return "", err
 	}
 	defer func() { _ = os.RemoveAll(work) }()
-	emu, endpoint, apiKey, stop, err := serveEmulator()
+	emu, endpoint, apiKey, stop, err := serveEmulator(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -258,7 +258,7 @@ func terraformEnv(environ []string, endpoint, apiKey string) []string {
 }
 
 // serveEmulator serves an emulator with one organization on loopback.
-func serveEmulator() (emu *emulator.Emulator, endpoint, apiKey string, stop func(), err error) {
+func serveEmulator(ctx context.Context) (emu *emulator.Emulator, endpoint, apiKey string, stop func(), err error) {
 	emu, err = emulator.New(emulator.Options{})
 	if err != nil {
 		return nil, "", "", nil, err
@@ -267,7 +267,7 @@ func serveEmulator() (emu *emulator.Emulator, endpoint, apiKey string, stop func
 	if err != nil {
 		return nil, "", "", nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, "", "", nil, err
 	}
