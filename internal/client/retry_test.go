@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -687,15 +688,20 @@ func TestCancellationDuringBackoffReturnsPromptly(t *testing.T) {
 		{"exponential wait", "", 10 * time.Minute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			// Cancelled once the first attempt has been answered, while the
+			// client waits to retry: a timer started before the request
+			// could fire before it is sent on a busy machine.
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var answered sync.Once
 			f := newFake(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 				replyStatus(http.StatusServiceUnavailable, tc.retryAfter)(t, w)
+				answered.Do(func() { time.AfterFunc(50*time.Millisecond, cancel) })
 			})
 			c := newTestClient(t, f.URL+"/api", func(c *Config) {
 				c.RetryWaitMin = tc.waitMin
 				c.RetryWaitMax = time.Minute
 			})
-			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(50*time.Millisecond, cancel)
 			start := time.Now()
 			_, err := c.GetKey(ctx, "k1")
 			// The wait is at least five minutes; a minute cannot flake.

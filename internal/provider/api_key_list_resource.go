@@ -105,7 +105,7 @@ func (r *apiKeyListResource) result(ctx context.Context, req list.ListRequest, k
 	res.DisplayName = keyDisplayName(k, r.data.now())
 	setKeyIdentity(ctx, res.Identity, k.ID, &res.Diagnostics)
 	if req.IncludeResource {
-		res.Diagnostics.Append(res.Resource.Set(ctx, keyState(k, unreadPrior()))...) //nolint:contextcheck // nulls of the schema's types: no request to carry
+		res.Diagnostics.Append(res.Resource.Set(ctx, keyState(k, unreadPrior(ctx)))...)
 	}
 	return res
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/domaintrust/terraform-provider-domaintrust/internal/client"
+	"github.com/domaintrust/terraform-provider-domaintrust/internal/tfmodel"
 )
 
 // The resource's model: what a configuration, plan or state of
@@ -40,17 +40,7 @@ type apiKeyModel struct {
 // unreadPrior is what state knows of a key Terraform has never read: nothing.
 // Its secret, plain or sealed, stays null, as Domain Trust shows it only at
 // creation.
-func unreadPrior() apiKeyModel {
-	var m apiKeyModel
-	for name, f := range keyModelFields() {
-		v, err := f.typ.ValueFromTerraform(context.Background(), tftypes.NewValue(f.typ.TerraformType(context.Background()), nil))
-		if err != nil {
-			panic(fmt.Sprintf("a null %s: %v", name, err)) // the schema's own types take null
-		}
-		m.set(name, v)
-	}
-	return m
-}
+func unreadPrior(ctx context.Context) apiKeyModel { return keyModel().Null(ctx) }
 
 // keyAttribute says where one attribute of domaintrust_api_key comes from.
 // apiKeyAttributes lists every attribute once; what a key read from Domain
@@ -105,7 +95,7 @@ var apiKeyAttributes = []keyAttribute{
 // it (create, read, update, import, the list resource's results): what
 // Domain Trust shows of the key, with prior's text kept for a time that
 // names the same instant; everything else from prior. A key imported or
-// listed has prior unreadPrior().
+// listed has prior unreadPrior(ctx).
 func keyState(k *client.Key, prior apiKeyModel) apiKeyModel {
 	s := prior
 	if s.ID.IsNull() || s.ID.IsUnknown() {
@@ -161,103 +151,43 @@ var fieldPaths = func() map[string]path.Path {
 	return paths
 }()
 
-// Reading and writing a whole key at once. Read, ModifyPlan and apply run
-// for every key on every plan, and the framework's Get and Set reflect on
-// the model through its schema walk: about 600 allocations to read a key
-// and 900 to write one (BenchmarkKeyModel), against about 60 here. So the
-// resource moves its model to and from Terraform's values itself, by the
-// model's tfsdk tags and the schema's types; TestKeyModelCodec checks it
-// gives what Get and Set give.
+// The resource reads and writes its model whole (internal/tfmodel): Read,
+// ModifyPlan and apply run for every key on every plan, and the framework's
+// Get and Set cost about ten times more.
 
-// modelField is one field of apiKeyModel: its index and the type of its
-// attribute.
-type modelField struct {
-	index int
-	typ   attr.Type
-}
-
-// keyModelFields are apiKeyModel's fields by attribute name, indexed at the
-// first use (the schema's plan modifiers read models, so the index cannot
-// be built while the package initializes).
-func keyModelFields() map[string]modelField {
-	keyModelIndex.once.Do(func() { keyModelIndex.fields = indexKeyModel() })
-	return keyModelIndex.fields
-}
-
-var keyModelIndex struct {
-	once   sync.Once
-	fields map[string]modelField
-}
-
-func indexKeyModel() map[string]modelField {
-	var sr resource.SchemaResponse
-	(&apiKeyResource{}).Schema(context.Background(), resource.SchemaRequest{}, &sr)
-	fields := map[string]modelField{}
-	t := reflect.TypeFor[apiKeyModel]()
-	for i := range t.NumField() {
-		name := t.Field(i).Tag.Get("tfsdk")
-		if a, ok := sr.Schema.Attributes[name]; ok {
-			fields[name] = modelField{index: i, typ: a.GetType()}
+// keyModel is apiKeyModel's codec, made at its first use (the schema's plan
+// modifiers read models, so it cannot be made while the package
+// initializes).
+func keyModel() *tfmodel.Codec[apiKeyModel] {
+	keyCodec.once.Do(func() {
+		var sr resource.SchemaResponse
+		(&apiKeyResource{}).Schema(context.Background(), resource.SchemaRequest{}, &sr)
+		types := map[string]attr.Type{}
+		for name, a := range sr.Schema.Attributes {
+			types[name] = a.GetType()
 		}
-	}
-	return fields
+		var err error
+		if keyCodec.codec, err = tfmodel.New[apiKeyModel](types); err != nil {
+			panic(err) // TestAPIKeyAttributes says which
+		}
+	})
+	return keyCodec.codec
 }
 
-// get is the value of the attribute name.
-func (m *apiKeyModel) get(name string) attr.Value {
-	return reflect.ValueOf(m).Elem().Field(keyModelFields()[name].index).Interface().(attr.Value)
+var keyCodec struct {
+	once  sync.Once
+	codec *tfmodel.Codec[apiKeyModel]
 }
 
-// set sets the attribute name to v, a value of its type.
-func (m *apiKeyModel) set(name string, v attr.Value) {
-	reflect.ValueOf(m).Elem().Field(keyModelFields()[name].index).Set(reflect.ValueOf(v))
-}
+func (m *apiKeyModel) get(name string) attr.Value    { return keyModel().Get(m, name) }
+func (m *apiKeyModel) set(name string, v attr.Value) { keyModel().Set(m, name, v) }
 
 // keyModelOf reads a configuration's, plan's or state's value, raw, whole.
 func keyModelOf(ctx context.Context, raw tftypes.Value) (apiKeyModel, diag.Diagnostics) {
-	var m apiKeyModel
-	var diags diag.Diagnostics
-	vals := map[string]tftypes.Value{}
-	if err := raw.As(&vals); err != nil {
-		diags.AddError("Unexpected value", fmt.Sprintf("reading the key's attributes: %v; please report this bug", err))
-		return m, diags
-	}
-	for name, f := range keyModelFields() {
-		v, err := f.typ.ValueFromTerraform(ctx, vals[name])
-		if err != nil {
-			diags.AddAttributeError(path.Root(name), "Unexpected value", fmt.Sprintf("%v; please report this bug", err))
-			continue
-		}
-		m.set(name, v)
-	}
-	return m, diags
-}
-
-// terraformValue is m as a value of typ, the schema's object type.
-func (m apiKeyModel) terraformValue(ctx context.Context, typ tftypes.Type) (tftypes.Value, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	vals := make(map[string]tftypes.Value, len(keyModelFields()))
-	for name := range keyModelFields() {
-		v, err := m.get(name).ToTerraformValue(ctx)
-		if err != nil {
-			diags.AddAttributeError(path.Root(name), "Unexpected value", fmt.Sprintf("%v; please report this bug", err))
-		}
-		vals[name] = v
-	}
-	if err := tftypes.ValidateValue(typ, vals); err != nil {
-		diags.AddError("Unexpected value", fmt.Sprintf("writing the key's attributes: %v; please report this bug", err))
-	}
-	if diags.HasError() {
-		return tftypes.Value{}, diags
-	}
-	return tftypes.NewValue(typ, vals), diags
+	return keyModel().Read(ctx, raw)
 }
 
 // writeKeyModel replaces *raw, a plan's or state's value, with m.
 func writeKeyModel(ctx context.Context, raw *tftypes.Value, m apiKeyModel, diags *diag.Diagnostics) {
-	v, d := m.terraformValue(ctx, raw.Type())
-	diags.Append(d...)
-	if !d.HasError() {
-		*raw = v
-	}
+	keyModel().Write(ctx, raw, m, diags)
 }

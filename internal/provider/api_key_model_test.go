@@ -107,7 +107,7 @@ func checkEveryKeyFieldReachesState(t *testing.T) {
 	t.Helper()
 	base := client.Key{ID: "0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70", Description: "d", Environment: "testing",
 		UserID: "u", Created: time.Unix(1e9, 0).UTC(), Expiry: time.Unix(2e9, 0).UTC()}
-	before := keyState(&base, unreadPrior())
+	before := keyState(&base, unreadPrior(context.Background()))
 	kt := reflect.TypeFor[client.Key]()
 	for i := range kt.NumField() {
 		name := kt.Field(i).Name
@@ -127,7 +127,7 @@ func checkEveryKeyFieldReachesState(t *testing.T) {
 			t.Errorf("client.Key.%s: a field of a type this test cannot change; teach it", name)
 			continue
 		}
-		if reflect.DeepEqual(keyState(&changed, unreadPrior()), before) {
+		if reflect.DeepEqual(keyState(&changed, unreadPrior(context.Background())), before) {
 			t.Errorf("client.Key.%s does not reach state: give its attribute a fromKey in apiKeyAttributes, or list it in notInTheResource", name)
 		}
 	}
@@ -140,7 +140,7 @@ func TestDriftAndFieldPathsFollowTheDescription(t *testing.T) {
 	t.Parallel()
 	key := client.Key{ID: "k", Description: "ci", Environment: "testing", UserID: "u",
 		Created: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Expiry: time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)}
-	state := keyState(&key, unreadPrior())
+	state := keyState(&key, unreadPrior(context.Background()))
 	if d := driftOf(state, &key); d != "" {
 		t.Errorf("drift of an unchanged key: %q", d)
 	}
@@ -172,9 +172,9 @@ func TestDriftAndFieldPathsFollowTheDescription(t *testing.T) {
 func keyModels() map[string]apiKeyModel {
 	stored := keyState(&client.Key{ID: "0b8f3c5e-7a2d-4c19-9e61-3d5f2a8b9c70", Description: "ci", Environment: "testing",
 		UserID: "5b0c7a34-8d3f-4a8e-9f49-2a1f3f0b6c11", Created: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
-		Expiry: time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)}, unreadPrior())
+		Expiry: time.Date(2027, 6, 30, 0, 0, 0, 0, time.UTC)}, unreadPrior(context.Background()))
 	stored.Key = types.StringValue("dtk_x")
-	planned := unreadPrior()
+	planned := unreadPrior(context.Background())
 	planned.ID, planned.Key, planned.Created, planned.Expiration = types.StringUnknown(), types.StringUnknown(), timestampUnknown(), timestampUnknown()
 	planned.Environment, planned.Description = types.StringValue("testing"), types.StringValue("")
 	planned.Rotation = types.ObjectValueMust(rotationAttribute().GetType().(types.ObjectType).AttrTypes, map[string]attr.Value{
@@ -183,11 +183,11 @@ func keyModels() map[string]apiKeyModel {
 	sealed.Key, sealed.SealedKey, sealed.RetireAfter = types.StringNull(), types.StringValue("c2VhbGVk"), types.StringValue("1h")
 	sealed.Seal = types.ObjectValueMust(sealAttributeTypes(), map[string]attr.Value{"recipient": types.StringValue("age1x")})
 	sealed.RotationTriggers = types.MapValueMust(types.StringType, map[string]attr.Value{"v": types.StringValue("1")})
-	return map[string]apiKeyModel{"imported": unreadPrior(), "stored": stored, "planned": planned, "sealed": sealed}
+	return map[string]apiKeyModel{"imported": unreadPrior(context.Background()), "stored": stored, "planned": planned, "sealed": sealed}
 }
 
 // TestKeyModelCodec: keyModelOf reads what the framework's Get reads, and
-// terraformValue writes what its Set writes, for every kind of model.
+// keyModel().Value writes what its Set writes, for every kind of model.
 func TestKeyModelCodec(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -200,9 +200,9 @@ func TestKeyModelCodec(t *testing.T) {
 			if d := viaSet.Set(ctx, m); d.HasError() {
 				t.Fatalf("Set: %v", d)
 			}
-			ours, d := m.terraformValue(ctx, typ)
+			ours, d := keyModel().Value(ctx, m, typ)
 			if d.HasError() || !ours.Equal(viaSet.Raw) {
-				t.Fatalf("terraformValue (%v):\n got %s\nwant %s", d, ours, viaSet.Raw)
+				t.Fatalf("Value (%v):\n got %s\nwant %s", d, ours, viaSet.Raw)
 			}
 			var viaGet apiKeyModel
 			if d := viaSet.Get(ctx, &viaGet); d.HasError() {
@@ -227,7 +227,7 @@ func TestKeyModelOfRefusesAnotherType(t *testing.T) {
 }
 
 // BenchmarkKeyModel compares reading and writing a whole key through the
-// framework (Get, Set) and through the codec (keyModelOf, terraformValue).
+// framework (Get, Set) and through the codec (keyModelOf, keyModel().Value).
 func BenchmarkKeyModel(b *testing.B) {
 	ctx := context.Background()
 	s := keySchema(b)
@@ -256,7 +256,7 @@ func BenchmarkKeyModel(b *testing.B) {
 	b.Run("codec-write", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			_, _ = m.terraformValue(ctx, st.Raw.Type())
+			_, _ = keyModel().Value(ctx, m, st.Raw.Type())
 		}
 	})
 }
